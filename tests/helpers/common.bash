@@ -1,0 +1,115 @@
+# Shared helpers for the bats suites: free ports, peers started in the
+# background and stopped by PID, waiting for sockets, real uWSGI.
+# Load with:  load helpers/common
+
+load /usr/lib/bats/bats-support/load
+load /usr/lib/bats/bats-assert/load
+
+: "${UP_ROOT:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
+: "${UP_BUILD:=build}"
+: "${UP_BIN:=$UP_ROOT/$UP_BUILD/bin}"
+export UP_ROOT UP_BUILD UP_BIN
+# Debian's interpreter, with Debian's Python packages.
+PY=/usr/bin/python3
+
+# Fail in CI, skip elsewhere, when a peer program is missing.
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 && continue
+		if [ -n "${CI:-}" ]; then
+			echo "required program '$c' is missing (make deps installs it)" >&2
+			return 1
+		fi
+		skip "$c is not installed (make deps)"
+	done
+}
+
+# A TCP port on 127.0.0.1 that nothing listens on right now.
+free_port() {
+	$PY - <<'PY'
+import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()
+PY
+}
+
+# start_bg NAME CMD...: run CMD in the background, output to
+# $BATS_TEST_TMPDIR/NAME.log; its PID is remembered for stop_all and
+# stored in the variable NAME_pid (dashes become underscores).
+start_bg() {
+	local name=$1
+	shift
+	"$@" >"$BATS_TEST_TMPDIR/$name.log" 2>&1 &
+	local pid=$!
+	echo "$pid" >>"$BATS_TEST_TMPDIR/.pids"
+	printf -v "${name//-/_}_pid" '%s' "$pid"
+}
+
+# Wait until something accepts on 127.0.0.1:PORT (default 10 s).
+wait_port() {
+	local port=$1 tries=$(( ${2:-10} * 20 ))
+	while [ $tries -gt 0 ]; do
+		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "nothing listens on 127.0.0.1:$port" >&2
+	return 1
+}
+
+# Wait until a file (e.g. a UNIX socket) exists (default 10 s).
+wait_file() {
+	local f=$1 tries=$(( ${2:-10} * 20 ))
+	while [ $tries -gt 0 ]; do
+		[ -e "$f" ] && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "$f did not appear" >&2
+	return 1
+}
+
+# Stop one PID we started (and the children it forked): TERM, then KILL
+# after 5 s.
+stop_pid() {
+	local pid=$1 i
+	kill -0 "$pid" 2>/dev/null || return 0
+	local kids
+	kids=$(pgrep -P "$pid" 2>/dev/null || true)
+	kill -TERM "$pid" 2>/dev/null || true
+	for i in $(seq 50); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	kill -KILL "$pid" $kids 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+# Stop everything start_bg started in this test. Call from teardown.
+stop_all() {
+	local f=$BATS_TEST_TMPDIR/.pids pid
+	[ -f "$f" ] || return 0
+	tac "$f" | while read -r pid; do stop_pid "$pid"; done
+	rm -f "$f"
+}
+
+# Print a log file of this test (for failure diagnostics).
+show_log() {
+	echo "--- $1.log" >&2
+	cat "$BATS_TEST_TMPDIR/$1.log" >&2 || true
+}
+
+# start_uwsgi NAME PORT APP [uwsgi options...]: Debian's real uWSGI 2.0 with
+# the python3 plugin, serving the WSGI file APP on 127.0.0.1:PORT.
+start_uwsgi() {
+	local name=$1 port=$2 app=$3
+	shift 3
+	require_cmd uwsgi
+	start_bg "$name" uwsgi --plugin python3 --master --processes 1 \
+		--die-on-term --socket "127.0.0.1:$port" --wsgi-file "$app" \
+		--pidfile "$BATS_TEST_TMPDIR/$name.pid" "$@"
+	wait_port "$port" || { show_log "$name"; return 1; }
+}
