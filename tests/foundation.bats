@@ -86,14 +86,46 @@ C
 	assert_success
 	run env LD_LIBRARY_PATH="$dest/usr/local/lib" "$BATS_TEST_TMPDIR/p"
 	assert_success
-	assert_output "19 wsgi"
-	run ldd "$BATS_TEST_TMPDIR/p"
+	assert_output "18 wsgi"
+	run env LD_LIBRARY_PATH="$dest/usr/local/lib" ldd "$BATS_TEST_TMPDIR/p"
 	assert_output --partial "libuwsgiproto.so.1 => $dest/usr/local/lib"
 }
 
 @test "the man pages are lint-clean" {
 	require_cmd mandoc
-	run bash -c "mandoc -Tlint '$UP_ROOT'/man/* 2>&1"
+	run bash "$UP_ROOT/tests/helpers/manlint"
 	assert_success
 	assert_output ""
+}
+
+# The EXAMPLES program of libuwsgiproto(3), as printed there.
+build_man_example() {
+	awk '/^\.Sh EXAMPLES/ { on = 1 } on && /^\.Bd -literal$/ { grab = 1; next }
+	     grab && /^\.Ed/ { exit } grab { gsub(/\\e/, "\\"); print }' \
+		"$UP_ROOT/man/libuwsgiproto.3" >"$BATS_TEST_TMPDIR/ping.c"
+	cc -std=c11 -D_GNU_SOURCE -I"$UP_ROOT/lib/include" -o "$BATS_TEST_TMPDIR/ping" \
+		"$BATS_TEST_TMPDIR/ping.c" "$UP_ROOT/$UP_BUILD/lib/libuwsgiproto.a" \
+		$( [ "$UP_BUILD" = build/san ] && echo -fsanitize=address,undefined )
+}
+
+@test "the library's man page example pings Debian's real uWSGI 2.0" {
+	require_cmd uwsgi
+	build_man_example
+	port=$(free_port)
+	start_bg uwsgi uwsgi --plugin ping --socket "127.0.0.1:$port" --master \
+		--processes 1 --die-on-term
+	wait_port "$port" || { show_log uwsgi; false; }
+	run "$BATS_TEST_TMPDIR/ping" "127.0.0.1:$port"
+	assert_success
+	assert_output "127.0.0.1:$port: pong"
+	run grep -c "unavailable modifier" "$BATS_TEST_TMPDIR/uwsgi.log"
+	assert_output 0
+}
+
+@test "the man page example names the address and cause when nobody listens" {
+	build_man_example
+	port=$(free_port)
+	run --separate-stderr "$BATS_TEST_TMPDIR/ping" "127.0.0.1:$port"
+	assert_failure 1
+	[ "$stderr" = "ping: connect 127.0.0.1:$port: Connection refused" ]
 }
