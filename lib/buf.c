@@ -90,6 +90,17 @@ int up_buf_vprintf(up_buf_t *b, const char *fmt, va_list ap)
 	if (n < 0)
 		return UP_EINVAL;
 	int rc = up_buf_reserve(b, (size_t)n + 1);
+	if (rc == UP_ETOOBIG && (size_t)n <= b->max - b->len) {
+		/* The text fits under the cap but vsnprintf's NUL would not:
+		 * format it aside and append the text alone. */
+		char *tmp = malloc((size_t)n + 1);
+		if (!tmp)
+			return UP_ESYS;
+		vsnprintf(tmp, (size_t)n + 1, fmt, ap);
+		rc = up_buf_append(b, tmp, (size_t)n);
+		free(tmp);
+		return rc;
+	}
 	if (rc < 0)
 		return rc;
 	vsnprintf((char *)up_buf_tail(b), (size_t)n + 1, fmt, ap);
