@@ -36,8 +36,8 @@ typedef struct up_stream {
 	size_t max_block;   /* largest datasize accepted (--buffer-size) */
 	unsigned flags;     /* enum up_stream_flags */
 	size_t need;        /* total bytes needed before parsing again */
-	size_t bad_at;      /* after a framing error: offset of the bad field
-			     * from the start of the payload */
+	size_t bad_at;      /* after a framing error: offset of the bad var
+			     * (or array item) from the start of the payload */
 } up_stream_t;
 
 /* Prepare s for a new packet. max_block 0 means 65535. */

@@ -63,7 +63,8 @@ void up_vars_iter_init(up_vars_iter_t *it, const uint8_t *block, size_t len);
 /* Next var: 1 and *v filled, 0 at the exact end of the block, or
  * UP_ETRUNC (fewer than 2 bytes left for a length), UP_ELENGTH (a length
  * past the end of the block), UP_EEMPTYKEY. After an error the iterator
- * stays on the bad field: up_vars_iter_offset says where it starts. */
+ * stays at the start of the bad var (its key length, even when the fault is
+ * in the value): up_vars_iter_offset says where. */
 int up_vars_next(up_vars_iter_t *it, up_var_t *v);
 
 /* Next array item (v->key is NULL): 1, 0 at the end, UP_ETRUNC, UP_ELENGTH. */
@@ -76,8 +77,8 @@ static inline size_t up_vars_iter_offset(const up_vars_iter_t *it)
 }
 
 /* Validate a whole vars block; on success returns the number of vars, on
- * failure the error of the first bad field (and its offset in *bad_at if
- * not NULL). */
+ * failure the error of the first bad var (and the offset where that var
+ * starts in *bad_at if not NULL). */
 int up_vars_check(const uint8_t *block, size_t len, size_t *bad_at);
 
 /* Validate a whole array; returns the number of items or the error. */
