@@ -5,11 +5,14 @@
 #include <stdlib.h>
 
 const char *progname = "uwsgi";
+int die_quiet;
 
 static void vline(const char *fmt, va_list ap)
 {
 	/* One write per line keeps lines whole when several processes log. */
 	char line[1024];
+	if (die_quiet)
+		return;
 	int n = snprintf(line, sizeof line, "%s: ", progname);
 	if (n < 0 || (size_t)n >= sizeof line)
 		n = 0;

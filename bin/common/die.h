@@ -7,6 +7,9 @@
 /* The tool's name, set once by main (defaults to "uwsgi"). */
 extern const char *progname;
 
+/* When set, die() and warn() print nothing (curl's -s). */
+extern int die_quiet;
+
 /* Print "progname: message" and exit with status. */
 void die(int status, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3), noreturn));

@@ -1,0 +1,58 @@
+/* uwsgi-send: what the modules share: the parsed options and exit codes. */
+#ifndef UWSGI_SEND_H
+#define UWSGI_SEND_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Exit statuses, documented in uwsgi-send(1). 22 is curl's --fail code. */
+enum send_exit {
+	EXIT_SEND_OK = 0,
+	EXIT_SEND_USAGE = 1,     /* bad arguments, unreadable/unwritable files */
+	EXIT_SEND_CONNECT = 2,   /* cannot resolve or connect */
+	EXIT_SEND_TIMEOUT = 3,   /* --connect-timeout or --timeout passed */
+	EXIT_SEND_RESPONSE = 4,  /* empty, truncated or malformed answer */
+	EXIT_SEND_HTTP = 22,     /* status >= 400 with --fail */
+};
+
+enum send_mode {
+	MODE_WSGI,    /* a request with modifier1 0 (or -m with vars framing) */
+	MODE_PING,
+	MODE_RPC,
+	MODE_SIGNAL,
+	MODE_SPOOL,
+	MODE_RAW,
+};
+
+struct send_opts {
+	enum send_mode mode;
+	const char *address;
+	const char *path;         /* PATH[?QUERY], default "/" */
+	char **args;              /* positionals after the address/path */
+	int nargs;
+
+	const char *method;       /* -X; NULL: GET, POST with a body, HEAD with -I */
+	const char **headers;     /* -H values, in order */
+	int nheaders;
+	const char **vars;        /* --var KEY=VALUE, in order */
+	int nvars;
+	const char **data;        /* -d values, in order */
+	int ndata;
+	const char *host;         /* --host */
+	const char *output;       /* -o */
+	const char *body_file;    /* --body-file (raw mode) */
+	const char *write_packet; /* --write-packet FILE|- */
+
+	int modifier1, modifier2; /* raw mode; -1 when not given */
+	int signum;               /* --signal N */
+
+	int include, head, fail, verbose;
+	int timeout_ms;           /* -t: the whole exchange; -1 none */
+	int connect_timeout_ms;   /* --connect-timeout */
+
+	int bench;                /* --bench */
+	long count;               /* -n */
+	int concurrency;          /* -c */
+};
+
+#endif
