@@ -82,7 +82,7 @@ int main(void)
 	return 0;
 }
 C
-	run cc -o "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/p.c" $flags
+	run cc $(san_cflags) -o "$BATS_TEST_TMPDIR/p" "$BATS_TEST_TMPDIR/p.c" $flags
 	assert_success
 	run env LD_LIBRARY_PATH="$dest/usr/local/lib" "$BATS_TEST_TMPDIR/p"
 	assert_success
@@ -105,7 +105,7 @@ build_man_example() {
 		"$UP_ROOT/man/libuwsgiproto.3" >"$BATS_TEST_TMPDIR/ping.c"
 	cc -std=c11 -D_GNU_SOURCE -I"$UP_ROOT/lib/include" -o "$BATS_TEST_TMPDIR/ping" \
 		"$BATS_TEST_TMPDIR/ping.c" "$UP_ROOT/$UP_BUILD/lib/libuwsgiproto.a" \
-		$( [ "$UP_BUILD" = build/san ] && echo -fsanitize=address,undefined )
+		$(san_cflags)
 }
 
 @test "the library's man page example pings Debian's real uWSGI 2.0" {

@@ -113,3 +113,10 @@ start_uwsgi() {
 		--pidfile "$BATS_TEST_TMPDIR/$name.pid" "$@"
 	wait_port "$port" || { show_log "$name"; return 1; }
 }
+
+# Compiler flags a test program needs to link with this build's library
+# (the sanitized build's library needs the sanitizer runtimes).
+san_cflags() {
+	[ "$UP_BUILD" = build/san ] && echo "-fsanitize=address,undefined"
+	return 0
+}
