@@ -155,16 +155,18 @@ void body_open(struct body *b, const char **data, int n)
 	use_temp(b, tmp);
 }
 
-int body_send(const struct body *b, struct conn *c)
+size_t body_next(struct body *b, uint8_t *buf, size_t cap)
 {
-	if (!b->present)
+	uint64_t left = b->len - b->pos;
+	size_t want = left < cap ? (size_t)left : cap;
+	if (!b->present || want == 0)
 		return 0;
-	if (b->fd < 0)
-		return conn_send(c, b->mem, b->len);
-	static uint8_t buf[CHUNK];
-	uint64_t left = b->len;
-	while (left > 0) {
-		size_t want = left < sizeof buf ? (size_t)left : sizeof buf;
+	if (b->fd < 0) {
+		memcpy(buf, b->mem + b->pos, want);
+		b->pos += want;
+		return want;
+	}
+	for (;;) {
 		ssize_t n = read(b->fd, buf, want);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -172,10 +174,19 @@ int body_send(const struct body *b, struct conn *c)
 			die(EXIT_SEND_USAGE, "read %s: %s", b->name, strerror(errno));
 		if (n == 0)
 			die(EXIT_SEND_USAGE, "%s shrank while being sent", b->name);
-		int rc = conn_send(c, buf, (size_t)n);
+		b->pos += (uint64_t)n;
+		return (size_t)n;
+	}
+}
+
+int body_send(struct body *b, struct conn *c)
+{
+	static uint8_t buf[CHUNK];
+	size_t n;
+	while ((n = body_next(b, buf, sizeof buf)) > 0) {
+		int rc = conn_send(c, buf, n);
 		if (rc < 0)
 			return rc;
-		left -= (uint64_t)n;
 	}
 	return 0;
 }

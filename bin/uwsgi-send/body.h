@@ -17,6 +17,7 @@ struct body {
 	const uint8_t *mem;   /* in-memory body when fd < 0 */
 	char *owned;          /* memory body_close frees */
 	const char *name;     /* source, for messages */
+	uint64_t pos;         /* bytes handed out by body_next */
 };
 
 /* Open the body of n -d arguments (joined with '&' as curl does when there
@@ -27,9 +28,14 @@ void body_open(struct body *b, const char **data, int n);
  * naming it when it cannot be read. */
 void body_open_file(struct body *b, const char *path);
 
+/* The next piece of the body, at most cap bytes, into buf. Returns the
+ * count, 0 when all of it was handed out; exits 1 when the file shrank or
+ * failed. */
+size_t body_next(struct body *b, uint8_t *buf, size_t cap);
+
 /* Stream the body to the connection. Returns 0, or the conn_send error
  * when the node stopped reading; exits 1 when the file shrank or failed. */
-int body_send(const struct body *b, struct conn *c);
+int body_send(struct body *b, struct conn *c);
 
 /* Load the whole body into memory (for --bench), at most max bytes;
  * exits 1 when it is larger. */

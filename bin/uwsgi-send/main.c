@@ -203,6 +203,23 @@ static void check_args(const struct send_opts *o)
 		die(EXIT_SEND_USAGE, "--bench and --write-packet exclude each other");
 }
 
+static int run(const struct send_opts *o)
+{
+	if (o->write_packet)
+		return write_packet(o);
+	if (o->bench)
+		return bench_run(o);
+	switch (o->mode) {
+	case MODE_WSGI: return wsgi_exchange(o);
+	case MODE_PING: return ping_exchange(o);
+	case MODE_RPC: return rpc_exchange(o);
+	case MODE_SIGNAL: return signal_exchange(o);
+	case MODE_SPOOL: return spool_exchange(o);
+	case MODE_RAW: return raw_exchange(o);
+	}
+	return EXIT_SEND_USAGE;
+}
+
 int main(int argc, char **argv)
 {
 	struct send_opts o = {
@@ -214,17 +231,9 @@ int main(int argc, char **argv)
 	progname = "uwsgi-send";
 	parse_args(argc, argv, &o);
 	check_args(&o);
-	if (o.write_packet)
-		return write_packet(&o);
-	if (o.bench)
-		return bench_run(&o);
-	switch (o.mode) {
-	case MODE_WSGI: return wsgi_exchange(&o);
-	case MODE_PING: return ping_exchange(&o);
-	case MODE_RPC: return rpc_exchange(&o);
-	case MODE_SIGNAL: return signal_exchange(&o);
-	case MODE_SPOOL: return spool_exchange(&o);
-	case MODE_RAW: return raw_exchange(&o);
-	}
-	return EXIT_SEND_USAGE;
+	int rc = run(&o);
+	free(o.headers);
+	free(o.data);
+	free(o.vars);
+	return rc;
 }

@@ -1,7 +1,12 @@
-/* A WSGI request (modifier1 0): vars, then the body streamed; the answer is
- * a raw HTTP response, printed the way curl prints one. */
+/* A WSGI request (modifier1 0): vars, then the body; the answer is a raw
+ * HTTP response, printed the way curl prints one. The answer is read while
+ * the body is still going out: an app that echoes a large upload fills both
+ * socket buffers otherwise, and each side would wait for the other. */
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "body.h"
 #include "conn.h"
@@ -13,12 +18,23 @@
 
 #define HEAD_MAX (64 * 1024)
 #define MAX_HEADERS 200
+#define CHUNK (64 * 1024)
 
+enum answer_state { ANSWER_HEAD, ANSWER_PLAIN, ANSWER_CHUNKED, ANSWER_DONE };
+
+/* Consumes the answer's bytes as they arrive. */
 struct answer {
-	uint8_t buf[HEAD_MAX + 4096];
-	size_t len;
+	enum answer_state state;
+	uint8_t head[HEAD_MAX];
+	size_t hlen;
 	up_http_response_t resp;
 	up_http_header_t hdrs[MAX_HEADERS];
+	int64_t left;            /* plain body bytes still due; -1 until close */
+	uint64_t got;            /* body bytes seen */
+	up_chunked_t ch;
+	struct output out;
+	const struct send_opts *o;
+	struct conn *c;
 };
 
 static void not_http(const struct conn *c, const uint8_t *p, size_t n)
@@ -29,33 +45,6 @@ static void not_http(const struct conn *c, const uint8_t *p, size_t n)
 	hex[strlen(hex) - 1] = 0;
 	die(EXIT_SEND_RESPONSE, "%s: malformed response: not HTTP (first bytes %s)",
 	    c->peer, hex);
-}
-
-/* Read until the response head is complete. */
-static void read_head(struct conn *c, struct answer *a)
-{
-	for (;;) {
-		if (a->len >= HEAD_MAX)
-			die(EXIT_SEND_RESPONSE, "%s: malformed response: head over %d bytes",
-			    c->peer, HEAD_MAX);
-		size_t r = conn_read(c, a->buf + a->len, HEAD_MAX - a->len);
-		if (r == 0 && a->len == 0)
-			conn_empty_reply(c);
-		if (r == 0)
-			die(EXIT_SEND_RESPONSE, "%s: connection closed inside the response head "
-			    "(%zu bytes)", c->peer, a->len);
-		a->len += r;
-		size_t cmp = a->len < 5 ? a->len : 5;
-		if (memcmp(a->buf, "HTTP/", cmp) != 0)
-			not_http(c, a->buf, a->len);
-		ssize_t h = up_http_parse_response(a->buf, a->len, NULL, &a->resp,
-						   a->hdrs, MAX_HEADERS);
-		if (h > 0)
-			return;
-		if (h < 0)
-			die(EXIT_SEND_RESPONSE, "%s: malformed response: %s", c->peer,
-			    up_strerror((int)h));
-	}
 }
 
 static void print_head(const uint8_t *p, size_t n)
@@ -72,89 +61,183 @@ static void print_head(const uint8_t *p, size_t n)
 	}
 }
 
-static void body_chunked(struct conn *c, struct answer *a, size_t have,
-			 struct output *out)
-{
-	up_chunked_t ch;
-	up_chunked_init(&ch, 0);
-	uint8_t *p = a->buf + a->resp.head_len;
-	for (;;) {
-		while (have > 0 && !up_chunked_done(&ch)) {
-			const uint8_t *data;
-			size_t dl;
-			ssize_t used = up_chunked_parse(&ch, p, have, &data, &dl);
-			if (used < 0)
-				die(EXIT_SEND_RESPONSE, "%s: malformed response: %s",
-				    c->peer, up_strerror((int)used));
-			output_write(out, data, dl);
-			p += used;
-			have -= (size_t)used;
-			if (used == 0)
-				break;
-		}
-		if (up_chunked_done(&ch))
-			return;
-		p = a->buf;
-		have = conn_read(c, a->buf, sizeof a->buf);
-		if (have == 0)
-			die(EXIT_SEND_RESPONSE, "%s: response truncated inside a chunked "
-			    "body after %llu bytes", c->peer, (unsigned long long)ch.total);
-	}
-}
+static void feed_body(struct answer *a, const uint8_t *p, size_t n);
 
-static void body_plain(struct conn *c, struct answer *a, size_t have,
-		       struct output *out)
+/* The head is complete: act on it and pass what follows to the body. */
+static void head_done(struct answer *a, size_t head_len)
 {
-	int64_t want = a->resp.content_length;
-	uint64_t got = 0;
-	const uint8_t *p = a->buf + a->resp.head_len;
-	for (;;) {
-		if (want >= 0 && (uint64_t)want - got < have)
-			have = (size_t)((uint64_t)want - got);
-		output_write(out, p, have);
-		got += have;
-		if (want >= 0 && got == (uint64_t)want)
-			return;
-		p = a->buf;
-		have = conn_read(c, a->buf, sizeof a->buf);
-		if (have == 0 && want < 0)
-			return;
-		if (have == 0)
-			die(EXIT_SEND_RESPONSE, "%s: response truncated: %llu of %lld body bytes",
-			    c->peer, (unsigned long long)got, (long long)want);
-	}
-}
-
-static int read_answer(struct conn *c, const struct send_opts *o)
-{
-	static struct answer a;
-	read_head(c, &a);
-	up_http_response_t *r = &a.resp;
+	const struct send_opts *o = a->o;
+	up_http_response_t *r = &a->resp;
 	if (o->verbose)
-		print_head(a.buf, r->head_len);
+		print_head(a->head, head_len);
 	if (o->fail && r->status >= 400)
-		die(EXIT_SEND_HTTP, "%s: the server answered %d %.*s", c->peer, r->status,
-		    (int)r->reason.len, (const char *)r->reason.ptr);
-
-	struct output out;
-	output_init(&out, o->output);
+		die(EXIT_SEND_HTTP, "%s: the server answered %d %.*s", a->c->peer,
+		    r->status, (int)r->reason.len, (const char *)r->reason.ptr);
 	if (o->include || o->head)
-		output_write(&out, a.buf, r->head_len);
+		output_write(&a->out, a->head, head_len);
 	const char *m = request_method(o);
-	size_t have = a.len - r->head_len;
-	if (!o->head && up_http_response_has_body((const uint8_t *)m, strlen(m), r->status)) {
-		if (r->chunked)
-			body_chunked(c, &a, have, &out);
-		else
-			body_plain(c, &a, have, &out);
+	if (o->head || !up_http_response_has_body((const uint8_t *)m, strlen(m), r->status)) {
+		a->state = ANSWER_DONE;
+		return;
 	}
-	output_close(&out);
-	return EXIT_SEND_OK;
+	if (r->chunked) {
+		a->state = ANSWER_CHUNKED;
+		up_chunked_init(&a->ch, 0);
+	} else {
+		a->state = ANSWER_PLAIN;
+		a->left = r->content_length;
+	}
+	feed_body(a, a->head + head_len, a->hlen - head_len);
+}
+
+static void feed_head(struct answer *a, const uint8_t *p, size_t n)
+{
+	size_t take = n < HEAD_MAX - a->hlen ? n : HEAD_MAX - a->hlen;
+	memcpy(a->head + a->hlen, p, take);
+	a->hlen += take;
+	size_t cmp = a->hlen < 5 ? a->hlen : 5;
+	if (memcmp(a->head, "HTTP/", cmp) != 0)
+		not_http(a->c, a->head, a->hlen);
+	ssize_t h = up_http_parse_response(a->head, a->hlen, NULL, &a->resp,
+					   a->hdrs, MAX_HEADERS);
+	if (h < 0)
+		die(EXIT_SEND_RESPONSE, "%s: malformed response: %s", a->c->peer,
+		    up_strerror((int)h));
+	if (h == 0 && a->hlen == HEAD_MAX)
+		die(EXIT_SEND_RESPONSE, "%s: malformed response: head over %d bytes",
+		    a->c->peer, HEAD_MAX);
+	if (h > 0) {
+		head_done(a, (size_t)h);
+		if (take < n)
+			feed_body(a, p + take, n - take);
+	}
+}
+
+static void feed_body(struct answer *a, const uint8_t *p, size_t n)
+{
+	while (n > 0 && a->state == ANSWER_CHUNKED) {
+		const uint8_t *data;
+		size_t dl;
+		ssize_t used = up_chunked_parse(&a->ch, p, n, &data, &dl);
+		if (used < 0)
+			die(EXIT_SEND_RESPONSE, "%s: malformed response: %s", a->c->peer,
+			    up_strerror((int)used));
+		output_write(&a->out, data, dl);
+		a->got += dl;
+		p += used;
+		n -= (size_t)used;
+		if (up_chunked_done(&a->ch) || used == 0)
+			a->state = ANSWER_DONE;
+	}
+	if (a->state != ANSWER_PLAIN || n == 0)
+		return;
+	if (a->left >= 0 && (uint64_t)a->left < n)
+		n = (size_t)a->left;
+	output_write(&a->out, p, n);
+	a->got += n;
+	if (a->left >= 0 && (a->left -= (int64_t)n) == 0)
+		a->state = ANSWER_DONE;
+}
+
+static void feed(struct answer *a, const uint8_t *p, size_t n)
+{
+	if (a->state == ANSWER_HEAD)
+		feed_head(a, p, n);
+	else
+		feed_body(a, p, n);
+}
+
+/* The node closed: fine for a close-delimited body, an error otherwise. */
+static void feed_eof(struct answer *a)
+{
+	const struct conn *c = a->c;
+	switch (a->state) {
+	case ANSWER_HEAD:
+		if (a->hlen == 0)
+			conn_empty_reply(c);
+		die(EXIT_SEND_RESPONSE, "%s: connection closed inside the response head "
+		    "(%zu bytes)", c->peer, a->hlen);
+	case ANSWER_CHUNKED:
+		die(EXIT_SEND_RESPONSE, "%s: response truncated inside a chunked body "
+		    "after %llu bytes", c->peer, (unsigned long long)a->got);
+	case ANSWER_PLAIN:
+		if (a->left >= 0)
+			die(EXIT_SEND_RESPONSE, "%s: response truncated: %llu of %lld body "
+			    "bytes", c->peer, (unsigned long long)a->got,
+			    (long long)a->resp.content_length);
+		a->state = ANSWER_DONE;
+		break;
+	case ANSWER_DONE:
+		break;
+	}
+}
+
+/* What still has to go out: the packet, then the body, a piece at a time. */
+struct outgoing {
+	const uint8_t *pkt;
+	size_t pkt_len;
+	struct body *body;
+	uint8_t buf[CHUNK];
+	size_t off, len;
+	int open;                /* 0 once all was sent or the node stopped reading */
+};
+
+static void send_some(struct conn *c, struct outgoing *g)
+{
+	if (g->off == g->len) {
+		g->off = 0;
+		if (g->pkt_len) {
+			size_t n = g->pkt_len < CHUNK ? g->pkt_len : CHUNK;
+			memcpy(g->buf, g->pkt, n);
+			g->pkt += n;
+			g->pkt_len -= n;
+			g->len = n;
+		} else {
+			g->len = body_next(g->body, g->buf, CHUNK);
+		}
+		if (g->len == 0) {
+			g->open = 0;
+			return;
+		}
+	}
+	ssize_t n = send(c->fd, g->buf + g->off, g->len - g->off, MSG_NOSIGNAL | MSG_DONTWAIT);
+	if (n >= 0)
+		g->off += (size_t)n;
+	else if (errno != EAGAIN && errno != EINTR)
+		g->open = 0;  /* it stopped reading; its answer may say why */
+}
+
+static void exchange(struct conn *c, struct outgoing *g, struct answer *a)
+{
+	static uint8_t in[CHUNK];
+	while (a->state != ANSWER_DONE) {
+		struct pollfd p = { .fd = c->fd, .events = POLLIN | (g->open ? POLLOUT : 0) };
+		int r = poll(&p, 1, conn_left(c));
+		if (r == 0)
+			conn_timed_out(c);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0)
+			die(EXIT_SEND_RESPONSE, "poll %s: %s", c->peer, strerror(errno));
+		if (p.revents & (POLLIN | POLLHUP | POLLERR)) {
+			ssize_t n = recv(c->fd, in, sizeof in, MSG_DONTWAIT);
+			if (n == 0)
+				feed_eof(a);
+			else if (n > 0)
+				feed(a, in, (size_t)n);
+			else if (errno != EAGAIN && errno != EINTR)
+				die(EXIT_SEND_RESPONSE, "read %s: %s", c->peer, strerror(errno));
+		}
+		if (g->open && (p.revents & POLLOUT))
+			send_some(c, g);
+	}
 }
 
 int wsgi_exchange(const struct send_opts *o)
 {
 	static uint8_t pkt[REQUEST_MAX];
+	static struct answer a;
+	static struct outgoing g;
 	struct body b;
 	struct conn c;
 
@@ -163,12 +246,16 @@ int wsgi_exchange(const struct send_opts *o)
 	size_t n = request_build(o, &c, b.present ? (int64_t)b.len : -1, pkt);
 	if (o->verbose)
 		request_print(pkt, n);
-	/* A node that stops reading may have answered already (413, 400):
-	 * read its answer whatever happened to the sending. */
-	if (conn_send(&c, pkt, n) == 0)
-		body_send(&b, &c);
+	g.pkt = pkt;
+	g.pkt_len = n;
+	g.body = &b;
+	g.open = 1;
+	a.o = o;
+	a.c = &c;
+	output_init(&a.out, o->output);
+	exchange(&c, &g, &a);
+	output_close(&a.out);
 	body_close(&b);
-	int rc = read_answer(&c, o);
 	conn_close(&c);
-	return rc;
+	return EXIT_SEND_OK;
 }

@@ -25,12 +25,14 @@ require_cmd() {
 	done
 }
 
-# A TCP port on 127.0.0.1 that nothing listens on right now.
+# A TCP port on 127.0.0.1 (or on the loopback address given, e.g. ::1)
+# that nothing listens on right now.
 free_port() {
-	$PY - <<'PY'
-import socket
-s = socket.socket()
-s.bind(("127.0.0.1", 0))
+	$PY - "${1:-127.0.0.1}" <<'PY'
+import socket, sys
+host = sys.argv[1]
+s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+s.bind((host, 0))
 print(s.getsockname()[1])
 s.close()
 PY
@@ -48,15 +50,16 @@ start_bg() {
 	printf -v "${name//-/_}_pid" '%s' "$pid"
 }
 
-# Wait until something accepts on 127.0.0.1:PORT (default 10 s).
+# Wait until something accepts on 127.0.0.1:PORT (default 10 s); HOST
+# (third argument) picks another loopback address, e.g. ::1.
 wait_port() {
-	local port=$1 tries=$(( ${2:-10} * 20 ))
+	local port=$1 tries=$(( ${2:-10} * 20 )) host=${3:-127.0.0.1}
 	while [ $tries -gt 0 ]; do
-		(exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && return 0
+		(exec 3<>"/dev/tcp/$host/$port") 2>/dev/null && return 0
 		sleep 0.05
 		tries=$((tries - 1))
 	done
-	echo "nothing listens on 127.0.0.1:$port" >&2
+	echo "nothing listens on $host:$port" >&2
 	return 1
 }
 
@@ -119,4 +122,12 @@ start_uwsgi() {
 san_cflags() {
 	[ "$UP_BUILD" = build/san ] && echo "-fsanitize=address,undefined"
 	return 0
+}
+
+free_port6() { free_port ::1; }
+wait_port6() { wait_port "$1" "${2:-10}" ::1; }
+
+# Milliseconds since the epoch, for measuring how long a command took.
+now_ms() {
+	date +%s%3N
 }
