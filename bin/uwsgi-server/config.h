@@ -1,0 +1,99 @@
+/* The server's configuration: one struct filled from the command line, ini
+ * files, XML files and UWSGI_* environment variables through one option
+ * table (config.c), so an option is added in one place and works in all
+ * four. Names and meanings follow uWSGI's where the feature is the same. */
+#ifndef UWSGI_SERVER_CONFIG_H
+#define UWSGI_SERVER_CONFIG_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* A repeatable option's values, in the order given. Strings are owned by
+ * the list (config_free releases them). */
+struct strlist {
+	char **v;
+	size_t n;
+};
+
+enum socket_proto { PROTO_UWSGI, PROTO_HTTP };
+
+struct socket_conf {
+	char *addr;              /* as given: "127.0.0.1:3031", "/run/app.sock" */
+	enum socket_proto proto;
+};
+
+struct config {
+	/* sockets */
+	struct socket_conf *sockets;   /* --socket/-s, --http-socket, --http11-socket */
+	size_t nsockets;
+	int listen;                    /* --listen/-l backlog (default 100) */
+	unsigned chmod_socket;         /* --chmod-socket[=MODE] (0: leave; bare flag: 0666) */
+	int vacuum;                    /* --vacuum */
+
+	/* processes */
+	int master;                    /* --master/-M */
+	int processes;                 /* --processes/--workers/-p (default 1) */
+	int threads;                   /* --threads (default 1) */
+	int enable_threads;            /* --enable-threads */
+	int lazy_apps;                 /* --lazy-apps */
+	int single_interpreter;        /* --single-interpreter */
+
+	/* apps */
+	char *wsgi_file;               /* --wsgi-file/--file */
+	char *module;                  /* --module/-w/--wsgi MOD[:CALLABLE] */
+	char *callable;                /* --callable (default "application") */
+	struct strlist mounts;         /* --mount /prefix=FILE_OR_MODULE */
+	int manage_script_name;        /* --manage-script-name */
+	char *chdir;                   /* --chdir */
+	struct strlist pythonpath;     /* --pythonpath/--python-path/--pp */
+	char *home;                    /* --home/--virtualenv/--venv/-H */
+	struct strlist env;            /* --env KEY=VALUE */
+	char *paste;                   /* --paste config:FILE */
+
+	/* limits */
+	size_t buffer_size;            /* --buffer-size/-b (default 4096) */
+	int socket_timeout;            /* --socket-timeout seconds (default 4) */
+	long long limit_post;          /* --limit-post bytes (0: none) */
+	long long post_buffering;      /* --post-buffering (accepted) */
+
+	/* logging */
+	char *logto;                   /* --logto FILE */
+	char *log_format;              /* --log-format/--logformat */
+	int disable_logging;           /* --disable-logging/-L */
+	int memory_report;             /* --memory-report */
+
+	/* static files */
+	struct strlist static_map;     /* --static-map /url=DIR */
+	struct strlist check_static;   /* --check-static DIR */
+
+	/* process identity and lifetime */
+	char *pidfile;                 /* --pidfile */
+	char *daemonize;               /* --daemonize LOGFILE */
+	char *uid;                     /* --uid NAME|NUMBER */
+	char *gid;                     /* --gid NAME|NUMBER */
+	int die_on_term;               /* --die-on-term (SIGTERM always shuts down) */
+
+	/* stats */
+	char *stats;                   /* --stats ADDR: the stats server */
+	int stats_http;                /* --stats-http: answer it as HTTP */
+
+	/* introspection */
+	int show_config;               /* --show-config: print the resolved
+					  configuration as an ini file, exit */
+};
+
+/* Fill *c with the defaults, then apply, in this order: UWSGI_* environment
+ * variables, the command line (where --ini FILE[:section], --xml FILE apply
+ * their files at the point they appear, so later options override them).
+ * On an error prints one line naming the source (file:line, option or
+ * variable) and exits 1; --help and --version print and exit 0. */
+void config_load(struct config *c, int argc, char **argv);
+
+/* Print the resolved configuration as an [uwsgi] ini section that
+ * config_load would read back to the same configuration. */
+void config_print(const struct config *c, FILE *out);
+
+/* Release everything the struct owns. */
+void config_free(struct config *c);
+
+#endif

@@ -1,0 +1,122 @@
+/* The server's one option table. Each row drives the command line, ini
+ * and XML keys, the UWSGI_* variable, --help and --show-config, so adding
+ * an option means adding a row (and a field in struct config). Names,
+ * short letters and meanings follow uWSGI 2.0 where the feature is the
+ * same. An alias row names the option it stands for and nothing else. */
+#include <limits.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "config_set.h"
+
+#define F(field) offsetof(struct config, field)
+#define INT(f, lo, hi) set_int, print_int, F(f), lo, hi, NULL
+#define SIZE(f, lo, hi) set_size, print_size, F(f), lo, hi, NULL
+#define LLSIZE(f, lo, hi) set_llsize, print_llsize, F(f), lo, hi, NULL
+#define FLAG(f) set_flag, print_flag, F(f), 0, 0, NULL
+#define STR(f) set_str, print_str, F(f), 0, 0, NULL
+#define LIST(f) set_list, print_list, F(f), 0, 0, NULL
+#define PAIRS(f) set_pair, print_list, F(f), 0, 0, NULL
+#define ACTION(fn) fn, NULL, 0, 0, 0, NULL
+#define ALIAS(target) ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
+
+const struct opt cfg_opts[] = {
+	{ GROUP_SOCKETS, "socket", 's', ARG_REQUIRED, "ADDR", "serve the uwsgi protocol on ADDR (repeatable)", set_socket_uwsgi, print_sockets, 0, 0, 0, NULL },
+	{ GROUP_SOCKETS, "uwsgi-socket", 0, ALIAS("socket") },
+	{ GROUP_SOCKETS, "http-socket", 0, ARG_REQUIRED, "ADDR", "serve HTTP/1.1 on ADDR (repeatable)", set_socket_http, NULL, 0, 0, 0, NULL },
+	{ GROUP_SOCKETS, "http11-socket", 0, ALIAS("http-socket") },
+	{ GROUP_SOCKETS, "listen", 'l', ARG_REQUIRED, "N", "listen backlog of each socket (default 100)", INT(listen, 1, 65535) },
+	{ GROUP_SOCKETS, "chmod-socket", 'C', ARG_OPTIONAL, "MODE", "chmod UNIX sockets to MODE (octal; bare: 666)", set_chmod, print_chmod, F(chmod_socket), 0, 07777, NULL },
+	{ GROUP_SOCKETS, "vacuum", 0, ARG_NONE, NULL, "remove UNIX sockets and the pidfile at exit", FLAG(vacuum) },
+
+	{ GROUP_PROCESSES, "master", 'M', ARG_NONE, NULL, "run a master process supervising the workers", FLAG(master) },
+	{ GROUP_PROCESSES, "processes", 'p', ARG_REQUIRED, "N", "number of worker processes (default 1)", INT(processes, 1, 1024) },
+	{ GROUP_PROCESSES, "workers", 0, ALIAS("processes") },
+	{ GROUP_PROCESSES, "threads", 0, ARG_REQUIRED, "N", "threads per worker (default 1)", INT(threads, 1, 512) },
+	{ GROUP_PROCESSES, "enable-threads", 'T', ARG_NONE, NULL, "let the application start Python threads", FLAG(enable_threads) },
+	{ GROUP_PROCESSES, "lazy-apps", 0, ARG_NONE, NULL, "load the application in each worker, after fork", FLAG(lazy_apps) },
+	{ GROUP_PROCESSES, "single-interpreter", 'i', ARG_NONE, NULL, "one Python interpreter (always so; accepted)", FLAG(single_interpreter) },
+
+	{ GROUP_APPS, "wsgi-file", 0, ARG_REQUIRED, "FILE", "load the WSGI application from a Python file", STR(wsgi_file) },
+	{ GROUP_APPS, "file", 0, ALIAS("wsgi-file") },
+	{ GROUP_APPS, "module", 'w', ARG_REQUIRED, "MOD[:CALLABLE]", "load the WSGI application from a module", STR(module) },
+	{ GROUP_APPS, "wsgi", 0, ALIAS("module") },
+	{ GROUP_APPS, "callable", 0, ARG_REQUIRED, "NAME", "name of the app object (default application)", STR(callable) },
+	{ GROUP_APPS, "mount", 0, ARG_REQUIRED, "/PREFIX=APP", "mount APP (file/module) at PREFIX (repeatable)", PAIRS(mounts) },
+	{ GROUP_APPS, "manage-script-name", 0, ARG_NONE, NULL, "move the mount prefix into SCRIPT_NAME", FLAG(manage_script_name) },
+	{ GROUP_APPS, "chdir", 0, ARG_REQUIRED, "DIR", "change to DIR before loading the application", STR(chdir) },
+	{ GROUP_APPS, "pythonpath", 0, ARG_REQUIRED, "DIR", "add DIR to sys.path (repeatable)", LIST(pythonpath) },
+	{ GROUP_APPS, "python-path", 0, ALIAS("pythonpath") },
+	{ GROUP_APPS, "pp", 0, ALIAS("pythonpath") },
+	{ GROUP_APPS, "home", 'H', ARG_REQUIRED, "DIR", "the virtualenv (Python home) to run in", STR(home) },
+	{ GROUP_APPS, "virtualenv", 0, ALIAS("home") },
+	{ GROUP_APPS, "venv", 0, ALIAS("home") },
+	{ GROUP_APPS, "pyhome", 0, ALIAS("home") },
+	{ GROUP_APPS, "env", 0, ARG_REQUIRED, "KEY=VALUE", "set an environment variable (repeatable)", PAIRS(env) },
+	{ GROUP_APPS, "paste", 0, ARG_REQUIRED, "config:FILE", "load a paste.deploy application", STR(paste) },
+
+	{ GROUP_LOGGING, "stats", 0, ARG_REQUIRED, "ADDR", "serve stats as uWSGI 2.0 JSON on ADDR (run by the master)", STR(stats) },
+	{ GROUP_LOGGING, "stats-server", 0, ALIAS("stats") },
+	{ GROUP_LOGGING, "stats-http", 0, ARG_NONE, NULL, "answer the stats socket as HTTP", FLAG(stats_http) },
+
+	{ GROUP_LIMITS, "buffer-size", 'b', ARG_REQUIRED, "BYTES", "largest request head accepted (default 4096)", SIZE(buffer_size, 1, 65535) },
+	{ GROUP_LIMITS, "socket-timeout", 'z', ARG_REQUIRED, "SECONDS", "socket read and write timeout (default 4)", INT(socket_timeout, 1, 86400) },
+	{ GROUP_LIMITS, "limit-post", 0, ARG_REQUIRED, "BYTES", "largest request body accepted (default 0: any)", LLSIZE(limit_post, 0, LLONG_MAX) },
+	{ GROUP_LIMITS, "post-buffering", 0, ARG_REQUIRED, "BYTES", "buffer bodies larger than BYTES (accepted)", LLSIZE(post_buffering, 0, LLONG_MAX) },
+
+	{ GROUP_LOGGING, "logto", 0, ARG_REQUIRED, "FILE", "append the log to FILE instead of stderr", STR(logto) },
+	{ GROUP_LOGGING, "log-format", 0, ARG_REQUIRED, "FORMAT", "request log line, uWSGI's %(var) placeholders", STR(log_format) },
+	{ GROUP_LOGGING, "logformat", 0, ALIAS("log-format") },
+	{ GROUP_LOGGING, "disable-logging", 'L', ARG_NONE, NULL, "do not log requests", FLAG(disable_logging) },
+	{ GROUP_LOGGING, "memory-report", 'm', ARG_NONE, NULL, "add memory use to request logs", FLAG(memory_report) },
+
+	{ GROUP_STATIC, "static-map", 0, ARG_REQUIRED, "/URL=DIR", "serve the files under DIR at URL (repeatable)", PAIRS(static_map) },
+	{ GROUP_STATIC, "check-static", 0, ARG_REQUIRED, "DIR", "serve matching files from DIR (repeatable)", LIST(check_static) },
+
+	{ GROUP_IDENTITY, "pidfile", 0, ARG_REQUIRED, "FILE", "write the master's pid to FILE", STR(pidfile) },
+	{ GROUP_IDENTITY, "daemonize", 'd', ARG_REQUIRED, "LOGFILE", "run in the background, logging to LOGFILE", STR(daemonize) },
+	{ GROUP_IDENTITY, "uid", 0, ARG_REQUIRED, "USER", "switch to USER (name or number) after binding", STR(uid) },
+	{ GROUP_IDENTITY, "gid", 0, ARG_REQUIRED, "GROUP", "switch to GROUP (name or number) after binding", STR(gid) },
+	{ GROUP_IDENTITY, "die-on-term", 0, ARG_NONE, NULL, "SIGTERM shuts down gracefully (always; accepted)", FLAG(die_on_term) },
+
+	{ GROUP_CONFIG, "ini", 0, ARG_REQUIRED, "FILE[:SECTION]", "read section [uwsgi] (or SECTION) of an ini file", ACTION(set_ini) },
+	{ GROUP_CONFIG, "xml", 'x', ARG_REQUIRED, "FILE[:ID]", "read <uwsgi> (or <uwsgi id=\"ID\">) of an XML file", ACTION(set_xml) },
+	{ GROUP_CONFIG, "show-config", 0, ARG_NONE, NULL, "print the resolved configuration and exit", set_flag, NULL, F(show_config), 0, 0, NULL },
+	{ GROUP_CONFIG, "help", 'h', ARG_NONE, NULL, "print this help and exit", ACTION(set_help) },
+	{ GROUP_CONFIG, "version", 'V', ARG_NONE, NULL, "print the version and exit", ACTION(set_version) },
+};
+
+const size_t cfg_nopts = sizeof cfg_opts / sizeof cfg_opts[0];
+
+/* Exact match, with '_' in name standing for '-'. */
+static int name_is(const char *name, const char *opt_name)
+{
+	for (; *name && *opt_name; name++, opt_name++) {
+		char ch = *name == '_' ? '-' : *name;
+		if (ch != *opt_name)
+			return 0;
+	}
+	return *name == *opt_name;
+}
+
+const struct opt *opt_find(const char *name)
+{
+	for (size_t i = 0; i < cfg_nopts; i++)
+		if (name_is(name, cfg_opts[i].name))
+			return &cfg_opts[i];
+	return NULL;
+}
+
+const struct opt *opt_target(const struct opt *o)
+{
+	/* Aliases point at primary rows, never at other aliases. */
+	return o->alias ? opt_find(o->alias) : o;
+}
+
+const struct opt *opt_by_short(int letter)
+{
+	for (size_t i = 0; i < cfg_nopts; i++)
+		if (letter && cfg_opts[i].short_name == letter)
+			return &cfg_opts[i];
+	return NULL;
+}
