@@ -1,0 +1,53 @@
+/* The embedded interpreter and the WSGI applications it serves: start-up
+ * (PyConfig), loading apps from a file, a module, a PasteDeploy config or
+ * --mount entries, choosing the app for a request, and the fork hooks. */
+#ifndef UWSGI_SERVER_PYAPP_H
+#define UWSGI_SERVER_PYAPP_H
+
+#include <Python.h>
+
+#include "config.h"
+
+struct app {
+	char *mountpoint;        /* "" for the default app, else "/prefix" */
+	size_t mlen;
+	char *source;            /* what it was loaded from, for logs */
+	PyObject *callable;      /* NULL until loaded */
+};
+
+struct apps {
+	struct app *v;
+	size_t n;
+};
+
+/* Start the interpreter: --home (virtualenv), --pythonpath, the working
+ * directory on sys.path. Leaves the GIL held by the calling thread. Exits 1
+ * with a message if Python cannot start. */
+void py_init(const struct config *c);
+
+/* Register every app the config names (wsgi-file, module, paste, mounts)
+ * without loading them. */
+void py_declare_apps(const struct config *c, struct apps *apps);
+
+/* Import every declared app (GIL held). Each failure is logged with its
+ * traceback; returns the number of apps now loaded. */
+size_t py_load_apps(struct apps *apps);
+
+/* The app for a request: with manage_script_name the longest mountpoint
+ * prefixing PATH_INFO (at a '/' boundary), else the one whose mountpoint
+ * equals the SCRIPT_NAME the front end sent, else the default app. Sets
+ * *strip to the bytes of PATH_INFO that become SCRIPT_NAME (0 for none).
+ * NULL when no loaded app matches. */
+const struct app *py_pick_app(const struct apps *apps, int manage_script_name,
+			      const char *script_name, size_t sl,
+			      const char *path_info, size_t pl, size_t *strip);
+
+/* Around fork(): called with the GIL held; the child keeps it. */
+void py_fork_prepare(void);
+void py_fork_parent(void);
+void py_fork_child(void);
+
+/* Print a Python exception (and clear it) on the log, prefixed by what. */
+void py_log_exception(const char *what);
+
+#endif

@@ -1,0 +1,342 @@
+/* A worker: one or more serving threads, each with an epoll set holding
+ * the listening sockets (EPOLLEXCLUSIVE: one idle thread wakes per new
+ * connection, no thundering herd) and its idle keep-alive connections, so
+ * an idle client never pins a thread. A thread serves one request at a
+ * time, with the GIL only while Python runs. */
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "log.h"
+#include "proto.h"
+#include "server.h"
+#include "static.h"
+#include "wsgi.h"
+
+#define KEEPALIVE_IDLE_MS 15000
+#define MAX_PARKED 512
+
+struct parked {
+	int fd, http, peer_port;
+	char peer[64], local_port[8];
+	uint64_t since_ms;
+	struct parked *prev, *next;
+};
+
+struct wthread {
+	struct server *s;
+	int wid, idx;
+	pthread_t tid;
+	int ep;
+	struct conn c;
+	struct request r;
+	struct wsgi_thread py;
+	struct parked *head, *tail;   /* oldest first */
+	size_t nparked;
+};
+
+static volatile sig_atomic_t stopping;
+static int wake_fd = -1;
+static char wake_tag;
+
+static void on_term(int sig)
+{
+	(void)sig;
+	stopping = 1;
+	uint64_t one = 1;
+	ssize_t n = write(wake_fd, &one, sizeof one);
+	(void)n;
+}
+
+static void on_int(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
+static int64_t wall_us(void)
+{
+	struct timeval tv;
+	gettimeofday(&tv, NULL);
+	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
+}
+
+/* ---- idle keep-alive connections --------------------------------------- */
+
+static void unlink_parked(struct wthread *t, struct parked *p)
+{
+	if (p->prev)
+		p->prev->next = p->next;
+	else
+		t->head = p->next;
+	if (p->next)
+		p->next->prev = p->prev;
+	else
+		t->tail = p->prev;
+	t->nparked--;
+}
+
+static void drop_parked(struct wthread *t, struct parked *p)
+{
+	unlink_parked(t, p);
+	epoll_ctl(t->ep, EPOLL_CTL_DEL, p->fd, NULL);
+	close(p->fd);
+	free(p);
+}
+
+static void park(struct wthread *t)
+{
+	struct conn *c = &t->c;
+	struct parked *p = malloc(sizeof *p);
+	if (!p) {
+		close(c->fd);
+		return;
+	}
+	if (t->nparked >= MAX_PARKED)
+		drop_parked(t, t->head);
+	p->fd = c->fd;
+	p->http = c->http;
+	p->peer_port = c->peer_port;
+	memcpy(p->peer, c->peer, sizeof p->peer);
+	memcpy(p->local_port, c->local_port, sizeof p->local_port);
+	p->since_ms = up_now_ms();
+	p->next = NULL;
+	p->prev = t->tail;
+	if (t->tail)
+		t->tail->next = p;
+	else
+		t->head = p;
+	t->tail = p;
+	t->nparked++;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = p };
+	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, p->fd, &ev) < 0)
+		drop_parked(t, p);
+}
+
+static void expire_parked(struct wthread *t)
+{
+	uint64_t now = up_now_ms();
+	while (t->head && now - t->head->since_ms >= KEEPALIVE_IDLE_MS)
+		drop_parked(t, t->head);
+}
+
+/* ---- one request ---------------------------------------------------------- */
+
+static void handle(struct wthread *t, struct request *r)
+{
+	struct server *s = t->s;
+	const struct config *c = s->c;
+	int64_t start = wall_us();
+	struct sb_request q = { .wid = t->wid, .core = t->idx, .app = -1 };
+	char what[160];
+	int wl = snprintf(what, sizeof what, "%.*s %.*s %s", (int)r->method_len, r->method,
+			  (int)(r->uri_len > 100 ? 100 : r->uri_len), r->uri, r->c->peer);
+	scoreboard_busy(s->sb, t->wid, t->idx, what, wl);
+	if (c->limit_post > 0 && (r->content_length > c->limit_post || r->chunked)) {
+		/* A chunked body's size is unknown until it has been read: under
+		 * --limit-post it is refused like one that is too big. */
+		snprintf(r->err, sizeof r->err, "request body over --limit-post %lld",
+			 c->limit_post);
+		r->expect_continue = 0;
+		resp_error(r, 413, "Request Entity Too Large\n");
+	} else if (s->statics && static_serve(s->statics, r)) {
+		q.is_static = 1;
+	} else {
+		PyEval_RestoreThread(t->py.ts);
+		q.exception = wsgi_handle(&t->py, r, &s->apps, c, &q.app);
+		PyEval_SaveThread();
+	}
+	q.us = (uint64_t)(wall_us() - start);
+	q.tx = r->resp_bytes;
+	q.write_error = r->write_error;
+	uint64_t total = scoreboard_count(s->sb, &q);
+	scoreboard_idle(s->sb, t->wid, t->idx);
+	struct reqlog l = {
+		.pid = getpid(), .wid = t->wid, .core = t->idx, .app = q.app,
+		.worker_requests = s->sb->w[t->wid - 1].requests,
+		.total_requests = total, .start_us = start, .duration_us = q.us,
+	};
+	log_request(c, r, &l);
+	if (r->err[0] && !r->write_error && r->status >= 500)
+		log_conn_error(r->c->peer, r->err);
+}
+
+/* Serve requests on the connection in t->c until it closes or idles. */
+static void serve(struct wthread *t)
+{
+	struct conn *c = &t->c;
+	struct request *r = &t->r;
+	const struct config *cf = t->s->c;
+	size_t head_max = cf->buffer_size > 16384 ? cf->buffer_size : 16384;
+	c->len = c->used = c->keep = 0;
+	for (;;) {
+		proto_begin(r, c);
+		int rc = c->http ? proto_http_read(r, head_max)
+				 : proto_uwsgi_read(r, cf->buffer_size);
+		if (rc == PROTO_ERROR)
+			log_conn_error(c->peer, r->err);
+		if (rc != PROTO_REQUEST)
+			break;
+		handle(t, r);
+		if (!c->http || !r->keep_alive || r->write_error || stopping)
+			break;
+		if (req_body_drain(r) < 0)
+			break;
+		if (c->len > c->used)
+			continue;  /* a pipelined request is already here */
+		park(t);
+		return;
+	}
+	close(c->fd);
+}
+
+static void accept_one(struct wthread *t, const struct listener *l)
+{
+	up_addr_t peer;
+	int fd = up_accept(l->fd, &peer, 1, NULL);
+	if (fd < 0)
+		return;  /* another worker took it, or a transient error */
+	struct conn *c = &t->c;
+	c->fd = fd;
+	c->http = l->proto == PROTO_HTTP;
+	c->peer[0] = 0;
+	c->peer_port = 0;
+	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
+			  &c->peer_port);
+	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
+	if (l->addr.family != AF_UNIX) {
+		int one = 1;
+		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+	}
+	serve(t);
+}
+
+static void resume(struct wthread *t, struct parked *p)
+{
+	struct conn *c = &t->c;
+	unlink_parked(t, p);
+	epoll_ctl(t->ep, EPOLL_CTL_DEL, p->fd, NULL);
+	c->fd = p->fd;
+	c->http = p->http;
+	c->peer_port = p->peer_port;
+	memcpy(c->peer, p->peer, sizeof c->peer);
+	memcpy(c->local_port, p->local_port, sizeof c->local_port);
+	free(p);
+	serve(t);
+}
+
+/* ---- threads -------------------------------------------------------------- */
+
+static void *thread_main(void *arg)
+{
+	struct wthread *t = arg;
+	struct server *s = t->s;
+	PyGILState_STATE gs = PyGILState_Ensure();
+	(void)gs;
+	wsgi_thread_init(&t->py, PyThreadState_Get(), s->c->threads > 1, s->c->processes > 1);
+	PyEval_SaveThread();
+	struct epoll_event evs[64];
+	while (!stopping) {
+		int timeout = t->head ? KEEPALIVE_IDLE_MS : -1;
+		int n = epoll_wait(t->ep, evs, 64, timeout);
+		for (int i = 0; i < n && !stopping; i++) {
+			void *ptr = evs[i].data.ptr;
+			if (ptr == &wake_tag)
+				continue;
+			if ((char *)ptr >= (char *)s->ls.v &&
+			    (char *)ptr < (char *)(s->ls.v + s->ls.n))
+				accept_one(t, ptr);
+			else
+				resume(t, ptr);
+		}
+		expire_parked(t);
+	}
+	while (t->head)
+		drop_parked(t, t->head);
+	return NULL;
+}
+
+static void thread_setup(struct wthread *t, struct server *s, int wid, int idx)
+{
+	const struct config *c = s->c;
+	memset(t, 0, sizeof *t);
+	t->s = s;
+	t->wid = wid;
+	t->idx = idx;
+	size_t head = c->buffer_size > 16384 ? c->buffer_size : 16384;
+	t->c.cap = 4 + head + 16384;
+	t->c.buf = malloc(t->c.cap);
+	t->c.timeout_ms = c->socket_timeout * 1000;
+	up_buf_init(&t->c.head, 1u << 20);
+	t->r.maxvars = head / 4 + 256;
+	t->r.vars = malloc(t->r.maxvars * sizeof *t->r.vars);
+	t->r.scratch_cap = 2 * head + 1024;
+	t->r.scratch = malloc(t->r.scratch_cap);
+	t->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (!t->c.buf || !t->r.vars || !t->r.scratch || t->ep < 0)
+		die(1, "worker %d: cannot allocate its buffers", wid);
+	for (size_t i = 0; i < s->ls.n; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+					  .data.ptr = &s->ls.v[i] };
+		if (epoll_ctl(t->ep, EPOLL_CTL_ADD, s->ls.v[i].fd, &ev) < 0)
+			die(1, "worker %d: epoll: %m", wid);
+	}
+	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_tag };
+	epoll_ctl(t->ep, EPOLL_CTL_ADD, wake_fd, &ev);
+}
+
+static void signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_term;
+	sigaction(SIGTERM, &sa, NULL);
+	sa.sa_handler = on_int;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigset_t none;
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+void worker_run(struct server *s, int wid)
+{
+	const struct config *c = s->c;
+	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	signals();
+	s->sb->w[wid - 1].pid = getpid();
+	s->sb->w[wid - 1].delta_requests = 0;
+	s->sb->w[wid - 1].status = WORKER_IDLE;
+	/* Loads what the master did not (all of them with --lazy-apps). */
+	if (py_load_apps(&s->apps) == 0)
+		warn("worker %d: no app loaded: every request gets a 500", wid);
+	int n = c->threads;
+	struct wthread *th = calloc((size_t)n, sizeof *th);
+	if (!th)
+		die(1, "out of memory");
+	for (int i = 0; i < n; i++)
+		thread_setup(&th[i], s, wid, i);
+	/* The main thread serves too; it gives up the GIL for the others. */
+	PyThreadState *main_ts = PyEval_SaveThread();
+	for (int i = 1; i < n; i++)
+		if (pthread_create(&th[i].tid, NULL, thread_main, &th[i]) != 0)
+			die(1, "worker %d: cannot start thread %d", wid, i);
+	thread_main(&th[0]);
+	for (int i = 1; i < n; i++)
+		pthread_join(th[i].tid, NULL);
+	PyEval_RestoreThread(main_ts);
+	s->sb->w[wid - 1].pid = 0;
+	_exit(0);
+}
