@@ -270,6 +270,13 @@ static int connect_wait(int fd, const up_addr_t *a, const struct deadline *d,
 	return 0;
 }
 
+static int is_abstract(const up_addr_t *a)
+{
+	const struct sockaddr_un *un = (const struct sockaddr_un *)&a->ss;
+	return a->family == AF_UNIX && a->len > offsetof(struct sockaddr_un, sun_path) &&
+	       un->sun_path[0] == 0;
+}
+
 int up_connect(const up_addr_t *a, int timeout_ms, up_err_t *err)
 {
 	const char *name = up_addr_str(a);
@@ -283,6 +290,23 @@ int up_connect(const up_addr_t *a, int timeout_ms, up_err_t *err)
 	if (fd < 0)
 		return up_err_sys(err, UP_ESYS, "socket %s", name);
 	rc = connect_wait(fd, a, &d, err);
+	if (rc < 0 && errno == ECONNREFUSED && is_abstract(a)) {
+		/* uWSGI binds "@name" with a trailing NUL in the address; try
+		 * that spelling before giving up. */
+		up_addr_t alt = *a;
+		if (alt.len < sizeof alt.ss) {
+			((char *)&alt.ss)[alt.len] = 0;
+			alt.len++;
+			close_keep_errno(fd);
+			fd = socket(a->family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+			if (fd < 0)
+				return up_err_sys(err, UP_ESYS, "socket %s", name);
+			up_err_t err2;
+			rc = connect_wait(fd, &alt, &d, &err2);
+			if (rc < 0)
+				errno = ECONNREFUSED;  /* report the first spelling's error */
+		}
+	}
 	if (rc == 0 && up_set_nonblock(fd, 0) < 0)
 		rc = up_err_sys(err, UP_ESYS, "connect %s: fcntl", name);
 	if (rc < 0) {

@@ -109,7 +109,9 @@ int up_accept(int lfd, up_addr_t *peer, int nonblock, up_err_t *err);
 /* Connect to a, waiting at most timeout_ms (< 0: no limit). Returns a
  * connected, BLOCKING, close-on-exec fd the caller owns, or UP_ETIMEDOUT
  * ("connect 10.0.0.1:3031: timed out after 4000 ms"), UP_ESYS ("connect
- * 127.0.0.1:3031: Connection refused"), UP_EADDR for port 0. */
+ * 127.0.0.1:3031: Connection refused"), UP_EADDR for port 0. An abstract
+ * name that refuses is tried once more with a trailing NUL byte in the
+ * address, the spelling uWSGI binds "@name" with. */
 int up_connect(const up_addr_t *a, int timeout_ms, up_err_t *err);
 
 /* The I/O calls below work on blocking and non-blocking fds alike: they
