@@ -398,6 +398,21 @@ PY
 	assert_one_error_line "$name-other" "Connection refused"
 }
 
+@test "an @abstract name reaches real uWSGI, which binds it with a trailing NUL" {
+	name=@uwsgi-send-bats-uw-$$-$BATS_TEST_NUMBER
+	start_node node --socket "$name" --plugin ping
+	for _ in $(seq 100); do
+		send -s --ping "$name" >/dev/null && break
+		sleep 0.05
+	done
+	run --separate-stderr send --ping "$name"
+	assert_success
+	assert_output "PONG"
+	run --separate-stderr send "$name" '/env?via=abstract'
+	assert_success
+	assert_line "QUERY_STRING=via=abstract"
+}
+
 # ------------------------------------------------------------ failures
 
 @test "a closed port: exit 2 at once, one line naming the address and the cause" {
