@@ -9,24 +9,16 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "uwsgiproto/tmpfile.h"
 
 #define CHUNK (64 * 1024)
 
-/* An anonymous file that disappears when closed. */
 static int temp_file(void)
 {
-	const char *dir = getenv("TMPDIR");
-	if (!dir || !*dir)
-		dir = "/tmp";
-	int fd = open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
-	if (fd >= 0)
-		return fd;
-	char path[4096];
-	snprintf(path, sizeof path, "%s/uwsgi-send.XXXXXX", dir);
-	fd = mkstemp(path);
+	up_err_t err;
+	int fd = up_tmpfile(NULL, &err);
 	if (fd < 0)
-		die(EXIT_SEND_USAGE, "temporary file in %s: %s", dir, strerror(errno));
-	unlink(path);
+		die(EXIT_SEND_USAGE, "%s", err.msg);
 	return fd;
 }
 
