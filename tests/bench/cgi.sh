@@ -11,13 +11,13 @@
 # /bin/true spawned the same way shows what any CGI program costs at least.
 # Targets (the uwsgi-cgi issue): >= 10x faster, < 1 ms CPU per request.
 #
-# CGI_BENCH_BACKEND=uwsgi (default; Debian's uWSGI 2.0) or uwsgi-server
-# (this project's, once it serves WSGI); CGI_BENCH_REQUESTS (default 200).
+# CGI_BENCH_BACKEND=uwsgi-server (default, as the issue measures) or uwsgi (Debian's uWSGI 2.0)
+# CGI_BENCH_REQUESTS (default 200).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 root=$PWD
 bin=${UP_BIN:-$root/build/bin}
-backend=${CGI_BENCH_BACKEND:-uwsgi}
+backend=${CGI_BENCH_BACKEND:-uwsgi-server}
 n=${CGI_BENCH_REQUESTS:-200}
 py=/usr/bin/python3
 app=$root/examples/hello.py
