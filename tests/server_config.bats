@@ -44,6 +44,19 @@ SETTINGS=(
 	"home /srv/venv"
 	"env GREETING=hello world"
 	"paste config:/srv/paste.ini"
+	"harakiri 30"
+	"harakiri-verbose"
+	"max-requests 1000"
+	"min-worker-lifetime 5"
+	"reload-on-as 512"
+	"reload-on-rss 256"
+	"evil-reload-on-rss 300"
+	"limit-as 1024"
+	"reload-mercy 20"
+	"worker-reload-mercy 15"
+	"master-fifo /run/app.fifo"
+	"touch-reload /srv/app/reload"
+	"reaper"
 	"stats 127.0.0.1:9191"
 	"stats-http"
 	"buffer-size 8192"
@@ -86,6 +99,19 @@ pythonpath = /srv/lib
 home = /srv/venv
 env = GREETING=hello world
 paste = config:/srv/paste.ini
+harakiri = 30
+harakiri-verbose = true
+max-requests = 1000
+min-worker-lifetime = 5
+reload-on-as = 512
+reload-on-rss = 256
+evil-reload-on-rss = 300
+limit-as = 1024
+reload-mercy = 20
+worker-reload-mercy = 15
+master-fifo = /run/app.fifo
+touch-reload = /srv/app/reload
+reaper = true
 stats = 127.0.0.1:9191
 stats-http = true
 buffer-size = 8192
@@ -110,6 +136,15 @@ listen = 100
 processes = 1
 threads = 1
 callable = application
+harakiri = 0
+max-requests = 0
+min-worker-lifetime = 0
+reload-on-as = 0
+reload-on-rss = 0
+evil-reload-on-rss = 0
+limit-as = 0
+reload-mercy = 60
+worker-reload-mercy = 60
 buffer-size = 4096
 socket-timeout = 4
 limit-post = 0

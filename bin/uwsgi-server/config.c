@@ -29,6 +29,8 @@ static void set_defaults(struct config *c)
 	c->callable = cfg_strdup("application");
 	c->buffer_size = 4096;
 	c->socket_timeout = 4;
+	c->reload_mercy = 60;
+	c->worker_reload_mercy = 60;
 }
 
 /* UWSGI_<NAME>: the option's name upper-cased with '-' as '_', as uWSGI

@@ -73,6 +73,21 @@ struct config {
 	char *gid;                     /* --gid NAME|NUMBER */
 	int die_on_term;               /* --die-on-term (SIGTERM always shuts down) */
 
+	/* self-healing */
+	int harakiri;                  /* --harakiri SECONDS (0: off) */
+	int harakiri_verbose;          /* --harakiri-verbose */
+	int max_requests;              /* --max-requests N (0: off) */
+	int min_worker_lifetime;       /* --min-worker-lifetime SECONDS (0: off) */
+	int reload_on_as;              /* --reload-on-as MB */
+	int reload_on_rss;             /* --reload-on-rss MB */
+	int evil_reload_on_rss;        /* --evil-reload-on-rss MB (master kills) */
+	int limit_as;                  /* --limit-as MB (RLIMIT_AS) */
+	int reload_mercy;              /* --reload-mercy SECONDS (default 60) */
+	int worker_reload_mercy;       /* --worker-reload-mercy SECONDS (default 60) */
+	struct strlist master_fifo;    /* --master-fifo PATH (repeatable) */
+	struct strlist touch_reload;   /* --touch-reload FILE (repeatable) */
+	int reaper;                    /* --reaper */
+
 	/* stats */
 	char *stats;                   /* --stats ADDR: the stats server */
 	int stats_http;                /* --stats-http: answer it as HTTP */

@@ -11,6 +11,7 @@ static const char *const group_names[] = {
 	[GROUP_PROCESSES] = "Processes",
 	[GROUP_APPS] = "Application",
 	[GROUP_LIMITS] = "Limits",
+	[GROUP_HEALING] = "Self-healing",
 	[GROUP_LOGGING] = "Logging",
 	[GROUP_STATIC] = "Static files",
 	[GROUP_IDENTITY] = "Identity and lifetime",

@@ -1,6 +1,7 @@
 #include "log.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
@@ -174,5 +175,16 @@ void log_conn_error(const char *peer, const char *reason)
 	up_buf_t b;
 	up_buf_init(&b, 4096);
 	up_buf_printf(&b, "[pid: %d] %s: %s", (int)getpid(), peer && *peer ? peer : "-", reason);
+	emit(&b);
+}
+
+void log_line(const char *fmt, ...)
+{
+	up_buf_t b;
+	va_list ap;
+	up_buf_init(&b, 4096);
+	va_start(ap, fmt);
+	up_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
 	emit(&b);
 }

@@ -30,6 +30,9 @@ void log_reopen(const struct config *c);
 /* Log one served request. */
 void log_request(const struct config *c, const struct request *r, const struct reqlog *l);
 
+/* Log one line as it is, without the program's name (uWSGI's shapes). */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* Log a connection-level failure: "[pid: N] PEER: reason". */
 void log_conn_error(const char *peer, const char *reason);
 

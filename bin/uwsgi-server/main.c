@@ -110,12 +110,18 @@ int main(int argc, char **argv)
 		config_free(&c);
 		return 0;
 	}
-	if (c.daemonize)
+	/* A master re-executed by a reload is already in the background. */
+	int reexec = getenv("UWSGI_SERVER_REEXEC") != NULL;
+	unsetenv("UWSGI_SERVER_REEXEC");
+	if (c.daemonize && !reexec)
 		daemonize(c.daemonize);
+	else if (c.daemonize && !c.logto)
+		c.logto = strdup(c.daemonize);
 	if (log_open(&c) < 0)
 		return 1;
 	raise_fd_limit();
 	s.c = &c;
+	s.argv = argv;
 	s.master_pid = getpid();
 	sockets_open(&c, &s.ls);
 	drop_privileges(&c);

@@ -1,8 +1,9 @@
 /* The master: forks the workers, respawns the ones that die (waiting a
  * little longer each time a worker dies right after its spawn, so a broken
- * app cannot turn it into a fork loop), and turns signals into shutdowns
- * and reloads. Signals arrive through a signalfd, so every decision is
- * made in this one loop. */
+ * app cannot turn it into a fork loop), and turns signals, FIFO commands
+ * and its once-a-second checks (harakiri, --evil-reload-on-rss,
+ * --touch-reload) into kills, reloads and shutdowns. Everything happens in
+ * this one loop: signals arrive through a signalfd. */
 #include <errno.h>
 #include <poll.h>
 #include <signal.h>
@@ -15,25 +16,19 @@
 
 #include "die.h"
 #include "log.h"
-#include "server.h"
+#include "master.h"
 #include "stats.h"
 
-#define MERCY_MS 60000          /* graceful stop: then SIGKILL */
 #define BACKOFF_MAX_MS 30000
 
-struct wstate {
-	pid_t pid;
-	uint64_t spawned_ms;
-	uint64_t respawn_at_ms;      /* 0: not waiting */
-	unsigned fast_deaths;        /* deaths within 2 s of spawning, in a row */
-};
-
-static pid_t spawn(struct server *s, int wid)
+static pid_t spawn(struct master *m, int wid)
 {
+	struct server *s = m->s;
 	py_fork_prepare();
 	pid_t pid = fork();
 	if (pid == 0) {
 		py_fork_child();
+		master_child_cleanup(m);
 		worker_run(s, wid);
 	}
 	py_fork_parent();
@@ -45,14 +40,16 @@ static pid_t spawn(struct server *s, int wid)
 	w->pid = pid;
 	w->last_spawn = (int64_t)time(NULL);
 	w->respawn_count++;
+	m->ws[wid - 1].pid = pid;
+	m->ws[wid - 1].spawned_ms = up_now_ms();
 	warn("spawned worker %d (pid: %d)", wid, (int)pid);
 	return pid;
 }
 
-static int find(const struct wstate *ws, int n, pid_t pid)
+static int find(const struct master *m, pid_t pid)
 {
-	for (int i = 0; i < n; i++)
-		if (ws[i].pid == pid)
+	for (int i = 0; i < m->cap; i++)
+		if (m->ws[i].pid == pid)
 			return i;
 	return -1;
 }
@@ -68,79 +65,119 @@ static void describe_exit(int wid, pid_t pid, int status)
 		warn("worker %d (pid: %d) exited", wid, (int)pid);
 }
 
-/* A worker died: plan its respawn, backing off while deaths come fast. */
-static void reap(struct server *s, struct wstate *ws, int n, int respawn)
+/* Reap every child (as PID 1 or --reaper, strays too) and plan respawns,
+ * backing off while a worker keeps dying right after its spawn. */
+static void reap(struct master *m)
 {
 	int status;
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		int i = find(ws, n, pid);
+		int i = find(m, pid);
 		if (i < 0)
 			continue;
+		struct wstate *w = &m->ws[i];
 		describe_exit(i + 1, pid, status);
-		s->sb->w[i].pid = 0;
-		ws[i].pid = 0;
-		if (!respawn)
+		m->s->sb->w[i].pid = 0;
+		w->pid = 0;
+		if (!m->respawn || m->stopping || i >= m->n)
 			continue;
 		uint64_t now = up_now_ms();
-		int fast = now - ws[i].spawned_ms < 2000 && (WIFSIGNALED(status) ||
-							     WEXITSTATUS(status));
-		ws[i].fast_deaths = fast ? ws[i].fast_deaths + 1 : 0;
+		int failed = WIFSIGNALED(status) || WEXITSTATUS(status);
+		int fast = failed && now - w->spawned_ms < 2000 && !w->killed_on_purpose;
+		w->killed_on_purpose = 0;
+		w->fast_deaths = fast ? w->fast_deaths + 1 : 0;
 		uint64_t delay = 0;
-		if (ws[i].fast_deaths) {
-			delay = 250u << (ws[i].fast_deaths > 7 ? 7 : ws[i].fast_deaths - 1);
+		if (w->fast_deaths) {
+			delay = 250u << (w->fast_deaths > 7 ? 7 : w->fast_deaths - 1);
 			if (delay > BACKOFF_MAX_MS)
 				delay = BACKOFF_MAX_MS;
 			warn("worker %d died %u times right after spawning: next try in %llu ms",
-			     i + 1, ws[i].fast_deaths, (unsigned long long)delay);
+			     i + 1, w->fast_deaths, (unsigned long long)delay);
 		}
-		ws[i].respawn_at_ms = now + delay;
+		w->respawn_at_ms = now + delay;
 	}
 }
 
-static void respawn_due(struct server *s, struct wstate *ws, int n)
+static void respawn_due(struct master *m)
 {
 	uint64_t now = up_now_ms();
-	for (int i = 0; i < n; i++) {
-		if (ws[i].pid || !ws[i].respawn_at_ms || now < ws[i].respawn_at_ms)
+	for (int i = 0; i < m->n; i++) {
+		struct wstate *w = &m->ws[i];
+		if (w->pid || !w->respawn_at_ms || now < w->respawn_at_ms)
 			continue;
-		ws[i].respawn_at_ms = 0;
-		ws[i].spawned_ms = now;
-		ws[i].pid = spawn(s, i + 1);
-		if (ws[i].pid < 0) {
-			ws[i].pid = 0;
-			ws[i].respawn_at_ms = now + 1000;
-		}
+		w->respawn_at_ms = 0;
+		if (spawn(m, i + 1) < 0)
+			w->respawn_at_ms = now + 1000;
 	}
 }
 
-static int alive(const struct wstate *ws, int n)
+int master_alive(const struct master *m)
 {
 	int k = 0;
-	for (int i = 0; i < n; i++)
-		k += ws[i].pid > 0;
+	for (int i = 0; i < m->cap; i++)
+		k += m->ws[i].pid > 0;
 	return k;
 }
 
-static void signal_all(const struct wstate *ws, int n, int sig)
+void master_signal_all(struct master *m, int sig)
 {
-	for (int i = 0; i < n; i++)
-		if (ws[i].pid > 0)
-			kill(ws[i].pid, sig);
+	for (int i = 0; i < m->cap; i++) {
+		if (m->ws[i].pid <= 0)
+			continue;
+		if (sig == SIGKILL)
+			m->ws[i].killed_on_purpose = 1;
+		kill(m->ws[i].pid, sig);
+	}
 }
 
-/* Wait for every worker to exit, SIGKILLing the ones past the mercy. */
-static void wait_all(struct server *s, struct wstate *ws, int n, int mercy_ms)
+void master_wait_all(struct master *m, int mercy_s)
 {
-	uint64_t deadline = up_now_ms() + (uint64_t)mercy_ms;
-	while (alive(ws, n)) {
+	uint64_t deadline = up_now_ms() + (uint64_t)mercy_s * 1000;
+	while (master_alive(m)) {
 		if (up_now_ms() >= deadline) {
-			warn("workers still running after %d ms: killing them", mercy_ms);
-			signal_all(ws, n, SIGKILL);
+			warn("workers still running after %d s (--reload-mercy): killing them",
+			     mercy_s);
+			master_signal_all(m, SIGKILL);
 			deadline = UINT64_MAX;
 		}
-		usleep(20000);
-		reap(s, ws, n, 0);
+		usleep(10000);
+		reap(m);
+	}
+}
+
+/* Graceful reload of the workers only: each finishes its requests and is
+ * replaced; the sockets stay open here, so nothing is refused. */
+void master_reload_workers(struct master *m, int brutal)
+{
+	warn("%s reload of the workers", brutal ? "brutal" : "graceful");
+	master_signal_all(m, brutal ? SIGKILL : SIGTERM);
+}
+
+void master_add_worker(struct master *m)
+{
+	if (m->n >= m->cap) {
+		warn("cannot add a worker: %d is the most this master has room for", m->cap);
+		return;
+	}
+	m->n++;
+	m->s->sb->nworkers = m->n;
+	m->ws[m->n - 1].fast_deaths = 0;
+	spawn(m, m->n);
+}
+
+void master_remove_worker(struct master *m)
+{
+	if (m->n <= 1) {
+		warn("cannot remove the last worker");
+		return;
+	}
+	struct wstate *w = &m->ws[m->n - 1];
+	m->n--;
+	m->s->sb->nworkers = m->n;
+	w->respawn_at_ms = 0;
+	if (w->pid > 0) {
+		warn("removing worker %d (pid: %d)", m->n + 1, (int)w->pid);
+		kill(w->pid, SIGTERM);
 	}
 }
 
@@ -148,7 +185,8 @@ static int setup_signals(void)
 {
 	sigset_t set;
 	sigemptyset(&set);
-	int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP };
+	int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
+		       SIGTTIN, SIGTTOU };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -159,56 +197,73 @@ static int setup_signals(void)
 	return fd;
 }
 
+/* Returns 1 when the master must stop. */
+static int on_signal(struct master *m, int sig)
+{
+	switch (sig) {
+	case SIGCHLD:
+		reap(m);
+		return !m->respawn && !master_alive(m);
+	case SIGTERM:
+		return master_command(m, 'q');
+	case SIGINT:
+	case SIGQUIT:
+		return master_command(m, 'Q');
+	case SIGHUP:
+		return master_command(m, 'r');
+	case SIGUSR1:
+		return master_command(m, 's');
+	case SIGUSR2:
+		master_log_requests(m);
+		return 0;
+	case SIGTTIN:
+		return master_command(m, '+');
+	case SIGTTOU:
+		return master_command(m, '-');
+	}
+	return 0;
+}
+
 int master_run(struct server *s)
 {
-	int n = s->c->processes;
-	struct wstate *ws = calloc((size_t)n, sizeof *ws);
-	if (!ws)
+	struct master m = { .s = s, .n = s->c->processes, .respawn = s->c->master,
+			    .fifo_fd = -1, .fifo_keep = -1 };
+	m.cap = s->sb->capacity;
+	m.ws = calloc((size_t)m.cap, sizeof *m.ws);
+	if (!m.ws)
 		die(1, "out of memory");
-	int sfd = setup_signals();
-	for (int i = 0; i < n; i++) {
-		ws[i].spawned_ms = up_now_ms();
-		ws[i].pid = spawn(s, i + 1);
-	}
-	int respawn = s->c->master;
-	int stats_fd = stats_open(s->c);
-	for (;;) {
-		struct pollfd p[2] = { { .fd = sfd, .events = POLLIN },
-				       { .fd = stats_fd, .events = POLLIN } };
-		poll(p, stats_fd >= 0 ? 2 : 1, 1000);
-		if (stats_fd >= 0 && (p[1].revents & POLLIN))
-			stats_serve(s, stats_fd);
+	m.sfd = setup_signals();
+	m.stats_fd = stats_open(s->c);
+	master_fifo_open(&m);
+	master_checks_init(&m);
+	if (s->c->min_worker_lifetime && s->c->max_requests)
+		warn("--min-worker-lifetime %d: workers younger than that are not recycled",
+		     s->c->min_worker_lifetime);
+	for (int i = 0; i < m.n; i++)
+		spawn(&m, i + 1);
+	int done = 0;
+	uint64_t next_tick = up_now_ms() + 1000;
+	while (!done) {
+		struct pollfd p[3] = { { .fd = m.sfd, .events = POLLIN },
+				       { .fd = m.stats_fd, .events = POLLIN },
+				       { .fd = m.fifo_fd, .events = POLLIN } };
+		uint64_t now = up_now_ms();
+		poll(p, 3, now >= next_tick ? 0 : (int)(next_tick - now));
 		struct signalfd_siginfo si;
-		while (read(sfd, &si, sizeof si) == sizeof si) {
-			switch (si.ssi_signo) {
-			case SIGCHLD:
-				reap(s, ws, n, respawn);
-				if (!respawn && !alive(ws, n))
-					return 0;
-				break;
-			case SIGTERM:
-				warn("SIGTERM: graceful shutdown, waiting for in-flight requests");
-				signal_all(ws, n, SIGTERM);
-				wait_all(s, ws, n, MERCY_MS);
-				free(ws);
-				return 0;
-			case SIGINT:
-			case SIGQUIT:
-				warn("%s: shutting down now", strsignal((int)si.ssi_signo));
-				signal_all(ws, n, SIGINT);
-				wait_all(s, ws, n, 3000);
-				free(ws);
-				return 0;
-			case SIGHUP:
-				warn("SIGHUP: graceful reload of the workers");
-				log_reopen(s->c);
-				/* Each worker finishes its requests and is respawned;
-				 * the sockets stay open here, so nothing is refused. */
-				signal_all(ws, n, SIGTERM);
-				break;
-			}
+		while (!done && read(m.sfd, &si, sizeof si) == sizeof si)
+			done = on_signal(&m, (int)si.ssi_signo);
+		if (!done && m.stats_fd >= 0 && (p[1].revents & POLLIN))
+			stats_serve(s, m.stats_fd);
+		if (!done && m.fifo_fd >= 0 && (p[2].revents & POLLIN))
+			done = master_fifo_read(&m);
+		if (!done && up_now_ms() >= next_tick) {
+			next_tick = up_now_ms() + 1000;
+			done = master_checks(&m);
 		}
-		if (respawn)
-			respawn_due(s, ws, n);
+		if (!done && m.respawn)
+			respawn_due(&m);
 	}
+	master_fifo_close(&m);
+	free(m.ws);
+	return 0;
 }

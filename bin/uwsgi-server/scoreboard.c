@@ -11,13 +11,16 @@
 
 struct scoreboard *scoreboard_new(int n, int cores)
 {
+	int want = n;
+	n = n + 32;
 	size_t head = sizeof(struct scoreboard) + (size_t)n * sizeof(struct worker_slot);
 	size_t size = head + (size_t)n * (size_t)cores * sizeof(struct core_slot);
 	struct scoreboard *sb = mmap(NULL, size, PROT_READ | PROT_WRITE,
 				     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (sb == MAP_FAILED)
 		die(1, "cannot map the scoreboard: %m");
-	sb->nworkers = n;
+	sb->nworkers = want;
+	sb->capacity = n;
 	sb->ncores = cores;
 	sb->cores = (struct core_slot *)((char *)sb + head);
 	return sb;
@@ -59,20 +62,28 @@ uint64_t scoreboard_count(struct scoreboard *sb, const struct sb_request *q)
 	return ADD(sb->total_requests, 1);
 }
 
-void scoreboard_busy(struct scoreboard *sb, int wid, int core, const char *what, int len)
+void scoreboard_busy(struct scoreboard *sb, int wid, int core, const char *what, int len,
+		     int harakiri)
 {
 	struct worker_slot *w = &sb->w[wid - 1];
+	struct core_slot *c = scoreboard_core(sb, wid, core);
+	int64_t now = now_us();
 	snprintf(w->request, sizeof w->request, "%.*s", len, what);
-	w->request_start_us = now_us();
+	snprintf(c->request, sizeof c->request, "%.*s", len, what);
+	w->request_start_us = now;
+	c->request_start = now / 1000000;
+	c->deadline = harakiri > 0 ? now / 1000000 + harakiri : 0;
 	w->status = WORKER_BUSY;
-	scoreboard_core(sb, wid, core)->in_request = 1;
+	c->in_request = 1;
 	ADD(sb->load, 1);
 }
 
 void scoreboard_idle(struct scoreboard *sb, int wid, int core)
 {
 	struct worker_slot *w = &sb->w[wid - 1];
-	scoreboard_core(sb, wid, core)->in_request = 0;
+	struct core_slot *c = scoreboard_core(sb, wid, core);
+	c->deadline = 0;
+	c->in_request = 0;
 	ADD(sb->load, -1);
 	for (int i = 0; i < sb->ncores; i++)
 		if (scoreboard_core(sb, wid, i)->in_request)

@@ -20,6 +20,9 @@ struct core_slot {
 	uint64_t write_errors;
 	uint64_t read_errors;
 	volatile int in_request;
+	volatile int64_t deadline;     /* harakiri: Unix time, 0 when none */
+	int64_t request_start;         /* Unix time the request began */
+	char request[160];             /* "METHOD URI peer", for harakiri */
 };
 
 struct worker_slot {
@@ -42,7 +45,8 @@ struct worker_slot {
 };
 
 struct scoreboard {
-	int nworkers;
+	int nworkers;              /* workers wanted now */
+	int capacity;              /* slots mapped (room for added workers) */
 	int ncores;                /* threads per worker */
 	volatile uint64_t total_requests;
 	volatile int load;         /* requests in progress, all workers */
@@ -57,8 +61,8 @@ struct sb_request {
 	int exception, is_static, write_error, read_error;
 };
 
-/* Map a scoreboard for n workers of `cores` threads; exits 1 when mmap
- * fails. */
+/* Map a scoreboard for n workers of `cores` threads, with room for more
+ * added later (SIGTTIN, the FIFO's '+'); exits 1 when mmap fails. */
 struct scoreboard *scoreboard_new(int n, int cores);
 
 static inline struct core_slot *scoreboard_core(struct scoreboard *sb, int wid, int core)
@@ -70,9 +74,10 @@ static inline struct core_slot *scoreboard_core(struct scoreboard *sb, int wid, 
  * the request log. Threads of one worker share its slot: atomic adds. */
 uint64_t scoreboard_count(struct scoreboard *sb, const struct sb_request *q);
 
-/* Mark a thread of worker wid busy with a request (what harakiri logs) or
- * idle again. */
-void scoreboard_busy(struct scoreboard *sb, int wid, int core, const char *what, int len);
+/* Mark a thread of worker wid busy with a request (what harakiri logs),
+ * with a harakiri deadline `harakiri` seconds ahead (0: none), or idle. */
+void scoreboard_busy(struct scoreboard *sb, int wid, int core, const char *what, int len,
+		     int harakiri);
 void scoreboard_idle(struct scoreboard *sb, int wid, int core);
 
 /* The status word uWSGI's stats use: "idle", "busy", "cheap", "pause", "sig". */

@@ -19,6 +19,7 @@ struct server {
 	struct scoreboard *sb;
 	struct static_files *statics;
 	int master_pid;
+	char **argv;              /* to re-execute the master on reload */
 };
 
 /* Run worker `wid` (1-based) in the calling process until it is told to

@@ -1,5 +1,6 @@
 #include "sockets.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -75,6 +76,44 @@ static void take_systemd(const struct config *c, struct listeners *ls, char *tak
 	unsetenv("LISTEN_FDNAMES");
 }
 
+/* Sockets kept open across a reload's re-execution (UWSGI_SERVER_FDS):
+ * each configured address takes its old socket back, so connections
+ * queued meanwhile are served; sockets the new config dropped close. */
+static void take_reexec(const struct config *c, struct listeners *ls, char *taken)
+{
+	const char *fds = getenv("UWSGI_SERVER_FDS");
+	if (!fds)
+		return;
+	char *copy = strdup(fds), *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int fd = atoi(t);
+		up_addr_t got;
+		if (fd < 3 || up_addr_local(fd, &got, NULL) < 0)
+			continue;
+		size_t k;
+		for (k = 0; k < c->nsockets; k++) {
+			up_addr_t a;
+			if (!taken[k] && up_addr_parse(c->sockets[k].addr, &a, NULL) == 0 &&
+			    strcmp(up_addr_str(&a), up_addr_str(&got)) == 0)
+				break;
+		}
+		if (k == c->nsockets) {
+			close(fd);
+			continue;
+		}
+		taken[k] = 1;
+		struct listener *l = add(ls);
+		l->fd = fd;
+		l->proto = c->sockets[k].proto;
+		l->addr = got;
+		fcntl(fd, F_SETFD, FD_CLOEXEC);
+		warn("%s socket %zu kept across the reload: %s fd %d", proto_name(l->proto),
+		     ls->n - 1, up_addr_str(&l->addr), fd);
+	}
+	free(copy);
+	unsetenv("UWSGI_SERVER_FDS");
+}
+
 void sockets_open(const struct config *c, struct listeners *ls)
 {
 	char *taken = calloc(c->nsockets + 1, 1);
@@ -82,6 +121,7 @@ void sockets_open(const struct config *c, struct listeners *ls)
 		die(1, "out of memory");
 	ls->v = NULL;
 	ls->n = 0;
+	take_reexec(c, ls, taken);
 	take_systemd(c, ls, taken);
 	for (size_t i = 0; i < c->nsockets; i++) {
 		if (taken[i])

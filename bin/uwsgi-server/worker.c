@@ -8,11 +8,14 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/resource.h>
 #include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "die.h"
@@ -129,6 +132,103 @@ static void expire_parked(struct wthread *t)
 		drop_parked(t, t->head);
 }
 
+/* ---- self-healing inside the worker ------------------------------------ */
+
+static char raw_what[160];
+static int raw_wid;
+static time_t born;
+static long recycle_after;     /* --max-requests plus this worker's jitter */
+
+/* --harakiri, or the request's UWSGI_HARAKIRI var when it is a number. */
+static int request_harakiri(const struct config *c, const struct request *r)
+{
+	size_t l = 0;
+	const char *v = req_var(r, "UWSGI_HARAKIRI", &l);
+	if (v && l > 0 && l < 7 && strspn(v, "0123456789") >= l) {
+		int h = 0;
+		for (size_t i = 0; i < l; i++)
+			h = h * 10 + (v[i] - '0');
+		return h;
+	}
+	return c->harakiri;
+}
+
+/* Without a master nobody watches the clock: an alarm does (the less
+ * reliable mode: a request blocked with signals masked escapes it). */
+static void on_alarm(int sig)
+{
+	(void)sig;
+	char line[320];
+	int n = snprintf(line, sizeof line, "*** HARAKIRI ON WORKER %d (pid: %d, raw mode) ***\n"
+			 "HARAKIRI [core 0] %s\n", raw_wid, (int)getpid(), raw_what);
+	ssize_t w = write(STDERR_FILENO, line, (size_t)n);
+	(void)w;
+	_exit(1);
+}
+
+static void raw_harakiri_arm(int seconds, const char *what)
+{
+	snprintf(raw_what, sizeof raw_what, "%s", what);
+	alarm((unsigned)seconds);
+}
+
+static uint64_t self_memory(int rss)
+{
+	unsigned long long vsz = 0, res = 0;
+	FILE *f = fopen("/proc/self/statm", "re");
+	if (f) {
+		if (fscanf(f, "%llu %llu", &vsz, &res) != 2)
+			vsz = res = 0;
+		fclose(f);
+	}
+	return (rss ? res : vsz) * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* After a request: is it time for this worker to make way for a fresh one?
+ * It finishes what it has in hand and exits; the master respawns it. */
+static void maybe_recycle(struct wthread *t)
+{
+	const struct config *c = t->s->c;
+	const struct worker_slot *w = &t->s->sb->w[t->wid - 1];
+	char why[96] = "";
+	if (recycle_after && (long)w->delta_requests >= recycle_after)
+		snprintf(why, sizeof why, "%llu requests (--max-requests %d)",
+			 (unsigned long long)w->delta_requests, c->max_requests);
+	else if (c->reload_on_rss && self_memory(1) > ((uint64_t)c->reload_on_rss << 20))
+		snprintf(why, sizeof why, "RSS %llu MB over --reload-on-rss %d",
+			 (unsigned long long)(self_memory(1) >> 20), c->reload_on_rss);
+	else if (c->reload_on_as && self_memory(0) > ((uint64_t)c->reload_on_as << 20))
+		snprintf(why, sizeof why, "address space %llu MB over --reload-on-as %d",
+			 (unsigned long long)(self_memory(0) >> 20), c->reload_on_as);
+	if (!why[0] || stopping)
+		return;
+	if (c->min_worker_lifetime && time(NULL) - born < c->min_worker_lifetime)
+		return;  /* opt-in, as the log line at start-up says */
+	warn("worker %d (pid: %d) recycled after %s", t->wid, (int)getpid(), why);
+	on_term(0);
+}
+
+static void healing_setup(const struct config *c, int wid)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	raw_wid = wid;
+	born = time(NULL);
+	if (c->max_requests > 0) {
+		/* Up to 10% more per worker, so workers do not all recycle at
+		 * the same moment. */
+		unsigned seed = (unsigned)getpid();
+		recycle_after = c->max_requests + rand_r(&seed) % (c->max_requests / 10 + 1);
+	}
+	if (c->limit_as > 0) {
+		struct rlimit rl = { (rlim_t)c->limit_as << 20, (rlim_t)c->limit_as << 20 };
+		if (setrlimit(RLIMIT_AS, &rl) < 0)
+			warn("--limit-as %d: %m", c->limit_as);
+	}
+}
+
 /* ---- one request ---------------------------------------------------------- */
 
 static void handle(struct wthread *t, struct request *r)
@@ -138,9 +238,13 @@ static void handle(struct wthread *t, struct request *r)
 	int64_t start = wall_us();
 	struct sb_request q = { .wid = t->wid, .core = t->idx, .app = -1 };
 	char what[160];
-	int wl = snprintf(what, sizeof what, "%.*s %.*s %s", (int)r->method_len, r->method,
-			  (int)(r->uri_len > 100 ? 100 : r->uri_len), r->uri, r->c->peer);
-	scoreboard_busy(s->sb, t->wid, t->idx, what, wl);
+	int wl = snprintf(what, sizeof what, "%s - %.*s %.*s", r->c->peer[0] ? r->c->peer : "-",
+			  (int)r->method_len, r->method,
+			  (int)(r->uri_len > 100 ? 100 : r->uri_len), r->uri);
+	int harakiri = request_harakiri(c, r);
+	scoreboard_busy(s->sb, t->wid, t->idx, what, wl, harakiri);
+	if (!c->master && harakiri > 0)
+		raw_harakiri_arm(harakiri, what);
 	if (c->limit_post > 0 && (r->content_length > c->limit_post || r->chunked)) {
 		/* A chunked body's size is unknown until it has been read: under
 		 * --limit-post it is refused like one that is too big. */
@@ -155,6 +259,8 @@ static void handle(struct wthread *t, struct request *r)
 		q.exception = wsgi_handle(&t->py, r, &s->apps, c, &q.app);
 		PyEval_SaveThread();
 	}
+	if (!c->master && harakiri > 0)
+		alarm(0);
 	q.us = (uint64_t)(wall_us() - start);
 	q.tx = r->resp_bytes;
 	q.write_error = r->write_error;
@@ -168,6 +274,7 @@ static void handle(struct wthread *t, struct request *r)
 	log_request(c, r, &l);
 	if (r->err[0] && !r->write_error && r->status >= 500)
 		log_conn_error(r->c->peer, r->err);
+	maybe_recycle(t);
 }
 
 /* Serve requests on the connection in t->c until it closes or idles. */
@@ -316,6 +423,7 @@ void worker_run(struct server *s, int wid)
 	const struct config *c = s->c;
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	signals();
+	healing_setup(c, wid);
 	s->sb->w[wid - 1].pid = getpid();
 	s->sb->w[wid - 1].delta_requests = 0;
 	s->sb->w[wid - 1].status = WORKER_IDLE;

@@ -1,0 +1,138 @@
+/* What the master looks at once a second: harakiri deadlines, workers'
+ * RSS for --evil-reload-on-rss, --touch-reload files; and the summaries it
+ * logs on SIGUSR1 (or 's') and SIGUSR2. */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "die.h"
+#include "log.h"
+#include "master.h"
+
+static unsigned long long rss_of(pid_t pid)
+{
+	char path[64];
+	unsigned long long v = 0, r = 0;
+	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
+	FILE *f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%llu %llu", &v, &r) != 2)
+			r = 0;
+		fclose(f);
+	}
+	return r * (unsigned long long)sysconf(_SC_PAGESIZE);
+}
+
+void master_checks_init(struct master *m)
+{
+	const struct strlist *l = &m->s->c->touch_reload;
+	m->touch = calloc(l->n + 1, sizeof *m->touch);
+	for (size_t i = 0; m->touch && i < l->n; i++) {
+		struct stat st;
+		if (stat(l->v[i], &st) == 0)
+			m->touch[i] = st.st_mtim;
+	}
+}
+
+static void harakiri(struct master *m, int i, int core, struct core_slot *c, time_t now)
+{
+	struct worker_slot *w = &m->s->sb->w[i];
+	pid_t pid = m->ws[i].pid;
+	log_line("*** HARAKIRI ON WORKER %d (pid: %d, try: 1) ***", i + 1, (int)pid);
+	log_line("HARAKIRI [core %d] %s since %lld (ran %lld s, limit %d s)", core, c->request,
+		 (long long)c->request_start, (long long)(now - c->request_start),
+		 (int)(c->deadline - c->request_start));
+	if (m->s->c->harakiri_verbose)
+		log_line("HARAKIRI worker %d: %llu requests served, RSS %llu bytes", i + 1,
+			 (unsigned long long)w->requests, rss_of(pid));
+	w->harakiri_count++;
+	c->deadline = 0;
+	m->ws[i].killed_on_purpose = 1;
+	kill(pid, SIGKILL);
+}
+
+static int touched(struct master *m)
+{
+	const struct strlist *l = &m->s->c->touch_reload;
+	for (size_t i = 0; m->touch && i < l->n; i++) {
+		struct stat st;
+		if (stat(l->v[i], &st) < 0)
+			continue;
+		if (st.st_mtim.tv_sec != m->touch[i].tv_sec ||
+		    st.st_mtim.tv_nsec != m->touch[i].tv_nsec) {
+			m->touch[i] = st.st_mtim;
+			warn("%s was touched", l->v[i]);
+			return 1;
+		}
+	}
+	return 0;
+}
+
+int master_checks(struct master *m)
+{
+	struct scoreboard *sb = m->s->sb;
+	const struct config *c = m->s->c;
+	time_t now = time(NULL);
+	for (int i = 0; i < m->n; i++) {
+		pid_t pid = m->ws[i].pid;
+		if (pid <= 0)
+			continue;
+		for (int k = 0; k < sb->ncores; k++) {
+			struct core_slot *core = scoreboard_core(sb, i + 1, k);
+			if (core->in_request && core->deadline && now >= core->deadline) {
+				harakiri(m, i, k, core, now);
+				break;
+			}
+		}
+		if (c->evil_reload_on_rss && m->ws[i].pid > 0) {
+			unsigned long long rss = rss_of(pid);
+			if (rss > ((unsigned long long)c->evil_reload_on_rss << 20)) {
+				warn("worker %d (pid: %d): RSS %llu MB over --evil-reload-on-rss %d: "
+				     "killing it", i + 1, (int)pid, rss >> 20, c->evil_reload_on_rss);
+				m->ws[i].killed_on_purpose = 1;
+				kill(pid, SIGKILL);
+			}
+		}
+	}
+	if (touched(m))
+		return master_command(m, 'r');
+	return 0;
+}
+
+void master_log_stats(struct master *m)
+{
+	struct scoreboard *sb = m->s->sb;
+	log_line("stats: %d workers, %llu requests, load %d", m->n,
+		 (unsigned long long)sb->total_requests, sb->load);
+	for (int i = 0; i < m->n; i++) {
+		const struct worker_slot *w = &sb->w[i];
+		log_line("worker %d (pid: %d) %s: %llu requests, %llu exceptions, %llu harakiri, "
+			 "%llu respawns, avg %llu us, RSS %llu MB", i + 1, (int)w->pid,
+			 scoreboard_status_name(w->status), (unsigned long long)w->requests,
+			 (unsigned long long)w->exceptions, (unsigned long long)w->harakiri_count,
+			 (unsigned long long)w->respawn_count, (unsigned long long)w->avg_rt_us,
+			 rss_of(w->pid) >> 20);
+	}
+}
+
+void master_log_requests(struct master *m)
+{
+	struct scoreboard *sb = m->s->sb;
+	time_t now = time(NULL);
+	for (int i = 0; i < m->n; i++) {
+		for (int k = 0; k < sb->ncores; k++) {
+			const struct core_slot *c = scoreboard_core(sb, i + 1, k);
+			if (c->in_request)
+				log_line("worker %d (pid: %d) core %d: %s since %lld (%lld s)", i + 1,
+					 (int)sb->w[i].pid, k, c->request,
+					 (long long)c->request_start,
+					 (long long)(now - c->request_start));
+			else
+				log_line("worker %d (pid: %d) core %d: idle", i + 1,
+					 (int)sb->w[i].pid, k);
+		}
+	}
+}
