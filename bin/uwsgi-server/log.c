@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "procmem.h"
 #include "uwsgiproto/buf.h"
 
 int log_open(const struct config *c)
@@ -39,20 +40,6 @@ static void emit(up_buf_t *b)
 		(void)n;
 	}
 	up_buf_free(b);
-}
-
-static void memory(uint64_t *vsz, uint64_t *rss)
-{
-	unsigned long long pages_vsz = 0, pages_rss = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-	if (f) {
-		if (fscanf(f, "%llu %llu", &pages_vsz, &pages_rss) != 2)
-			pages_vsz = pages_rss = 0;
-		fclose(f);
-	}
-	long page = sysconf(_SC_PAGESIZE);
-	*vsz = pages_vsz * (uint64_t)page;
-	*rss = pages_rss * (uint64_t)page;
 }
 
 static void str_var(up_buf_t *b, const struct request *r, const char *key)
@@ -102,7 +89,7 @@ static void field(up_buf_t *b, const char *name, size_t nl, const struct request
 		strftime(tmp, sizeof tmp, "%d/%b/%Y:%H:%M:%S %z", localtime_r(&t, &tm));
 		up_buf_puts(b, tmp);
 	} else if (IS("rss") || IS("vsz") || IS("rssM") || IS("vszM")) {
-		memory(&vsz, &rss);
+		proc_memory(0, &rss, &vsz);
 		uint64_t v = name[0] == 'r' ? rss : vsz;
 		up_buf_printf(b, "%llu", (unsigned long long)(nl == 4 ? v >> 20 : v));
 	} else
@@ -136,7 +123,7 @@ static void default_format(up_buf_t *b, const struct config *c, const struct req
 	strftime(date, sizeof date, "%a %b %e %H:%M:%S %Y", localtime_r(&t, &tm));
 	if (c->memory_report) {
 		uint64_t vsz, rss;
-		memory(&vsz, &rss);
+		proc_memory(0, &rss, &vsz);
 		up_buf_printf(b, "{address space usage: %llu bytes/%lluMB} {rss usage: %llu "
 			      "bytes/%lluMB} ", (unsigned long long)vsz,
 			      (unsigned long long)(vsz >> 20), (unsigned long long)rss,

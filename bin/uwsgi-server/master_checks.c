@@ -11,19 +11,14 @@
 #include "die.h"
 #include "log.h"
 #include "master.h"
+#include "procmem.h"
 
 static unsigned long long rss_of(pid_t pid)
 {
-	char path[64];
-	unsigned long long v = 0, r = 0;
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-	FILE *f = fopen(path, "re");
-	if (f) {
-		if (fscanf(f, "%llu %llu", &v, &r) != 2)
-			r = 0;
-		fclose(f);
-	}
-	return r * (unsigned long long)sysconf(_SC_PAGESIZE);
+	uint64_t rss = 0;
+	if (pid > 0)
+		proc_memory(pid, &rss, NULL);
+	return rss;
 }
 
 void master_checks_init(struct master *m)

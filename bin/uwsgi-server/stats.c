@@ -1,4 +1,5 @@
 #include "stats.h"
+#include "procmem.h"
 
 #include <netinet/tcp.h>
 #include <netinet/in.h>
@@ -37,22 +38,6 @@ static void queue_of(int fd, unsigned *queue, unsigned *max)
 		*queue = ti.tcpi_unacked;
 		*max = ti.tcpi_sacked;
 	}
-}
-
-static void memory_of(pid_t pid, unsigned long long *rss, unsigned long long *vsz)
-{
-	char path[64];
-	unsigned long long v = 0, r = 0;
-	snprintf(path, sizeof path, "/proc/%d/statm", (int)pid);
-	FILE *f = pid > 0 ? fopen(path, "re") : NULL;
-	if (f) {
-		if (fscanf(f, "%llu %llu", &v, &r) != 2)
-			v = r = 0;
-		fclose(f);
-	}
-	long page = sysconf(_SC_PAGESIZE);
-	*rss = r * (unsigned long long)page;
-	*vsz = v * (unsigned long long)page;
 }
 
 #define KEY(k) up_json_key(out, k)
@@ -126,8 +111,9 @@ static void cores_json(struct server *s, int wid, up_buf_t *out)
 static void worker_json(struct server *s, int wid, up_buf_t *out)
 {
 	const struct worker_slot *w = &s->sb->w[wid - 1];
-	unsigned long long rss, vsz;
-	memory_of(w->pid, &rss, &vsz);
+	uint64_t rss = 0, vsz = 0;
+	if (w->pid > 0)
+		proc_memory(w->pid, &rss, &vsz);
 	up_buf_puts(out, wid > 1 ? ",{" : "{");
 	NUM("id", wid);
 	NUM("pid", w->pid);

@@ -20,6 +20,7 @@
 
 #include "die.h"
 #include "log.h"
+#include "procmem.h"
 #include "proto.h"
 #include "server.h"
 #include "static.h"
@@ -174,14 +175,9 @@ static void raw_harakiri_arm(int seconds, const char *what)
 
 static uint64_t self_memory(int rss)
 {
-	unsigned long long vsz = 0, res = 0;
-	FILE *f = fopen("/proc/self/statm", "re");
-	if (f) {
-		if (fscanf(f, "%llu %llu", &vsz, &res) != 2)
-			vsz = res = 0;
-		fclose(f);
-	}
-	return (rss ? res : vsz) * (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t r, v;
+	proc_memory(0, &r, &v);
+	return rss ? r : v;
 }
 
 /* After a request: is it time for this worker to make way for a fresh one?
