@@ -56,6 +56,7 @@ SETTINGS=(
 	"worker-reload-mercy 15"
 	"master-fifo /run/app.fifo"
 	"touch-reload /srv/app/reload"
+	"management-allow 10.0.0.0/8"
 	"reaper"
 	"stats 127.0.0.1:9191"
 	"stats-http"
@@ -111,6 +112,7 @@ reload-mercy = 20
 worker-reload-mercy = 15
 master-fifo = /run/app.fifo
 touch-reload = /srv/app/reload
+management-allow = 10.0.0.0/8
 reaper = true
 stats = 127.0.0.1:9191
 stats-http = true

@@ -16,6 +16,7 @@
 enum {
 	OPT_VAR = 256, OPT_HOST, OPT_PING, OPT_RPC, OPT_SIGNAL, OPT_SPOOL,
 	OPT_MOD2, OPT_BODY_FILE, OPT_WRITE_PACKET, OPT_CONNECT_TIMEOUT, OPT_BENCH,
+	OPT_ECHO, OPT_RELOAD, OPT_BRUTAL_RELOAD,
 };
 
 static const struct option longopts[] = {
@@ -36,6 +37,9 @@ static const struct option longopts[] = {
 	{ "rpc", no_argument, NULL, OPT_RPC },
 	{ "signal", required_argument, NULL, OPT_SIGNAL },
 	{ "spool", no_argument, NULL, OPT_SPOOL },
+	{ "echo", required_argument, NULL, OPT_ECHO },
+	{ "reload", no_argument, NULL, OPT_RELOAD },
+	{ "brutal-reload", no_argument, NULL, OPT_BRUTAL_RELOAD },
 	{ "modifier1", required_argument, NULL, 'm' },
 	{ "modifier2", required_argument, NULL, OPT_MOD2 },
 	{ "body-file", required_argument, NULL, OPT_BODY_FILE },
@@ -59,6 +63,7 @@ static void usage(FILE *out)
 "       %s --rpc ADDRESS NAME [ARG...]\n"
 "       %s --signal N ADDRESS\n"
 "       %s --spool ADDRESS KEY=VALUE...\n"
+"       %s --echo DATA ADDRESS | --reload ADDRESS | --brutal-reload ADDRESS\n"
 "       %s -m MODIFIER1 [--modifier2 N] [--var K=V]... [--body-file F] ADDRESS\n"
 "ADDRESS is host:port, [v6]:port, /path/to.sock or @abstract.\n"
 "Requests (modifier1 0):\n"
@@ -76,6 +81,9 @@ static void usage(FILE *out)
 "      --rpc                modifier1 173: call NAME(ARG...) and print the result\n"
 "      --signal N           modifier1 110: raise uwsgi signal N on the node\n"
 "      --spool              modifier1 17: enqueue a spooler job\n"
+"      --echo DATA          modifier1 101: print what comes back (exit 4 if it differs)\n"
+"      --reload             modifier1 98: ask for a graceful reload (exit 0 when confirmed)\n"
+"      --brutal-reload      modifier1 97: ask for a brutal reload\n"
 "  -m, --modifier1 N|NAME   raw request with this modifier1; prints the answer's bytes\n"
 "      --modifier2 N        modifier2 of a raw request (default 0)\n"
 "      --body-file FILE     bytes sent after the vars of a raw request\n"
@@ -91,7 +99,7 @@ static void usage(FILE *out)
 "  -v, --verbose            print the vars sent ('> ') and the answer's head ('< ')\n"
 "  -h, --help               this help;  -V, --version: the version\n"
 "Exit: 0 ok, 1 usage, 2 connect, 3 timeout, 4 bad or empty answer, 22 --fail.\n",
-		progname, progname, progname, progname, progname, progname);
+		progname, progname, progname, progname, progname, progname, progname);
 }
 
 static int parse_seconds(const char *opt, const char *s)
@@ -116,8 +124,8 @@ static long parse_long(const char *opt, const char *s, long min, long max)
 static void set_mode(struct send_opts *o, enum send_mode m)
 {
 	if (o->mode != MODE_WSGI && o->mode != m)
-		die(EXIT_SEND_USAGE, "--ping, --rpc, --signal, --spool and -m "
-		    "exclude each other");
+		die(EXIT_SEND_USAGE, "--ping, --rpc, --signal, --spool, --echo, "
+		    "--reload and -m exclude each other");
 	o->mode = m;
 }
 
@@ -152,6 +160,9 @@ static void parse_args(int argc, char **argv, struct send_opts *o)
 		case OPT_PING: set_mode(o, MODE_PING); break;
 		case OPT_RPC: set_mode(o, MODE_RPC); break;
 		case OPT_SPOOL: set_mode(o, MODE_SPOOL); break;
+		case OPT_ECHO: set_mode(o, MODE_ECHO); o->echo = optarg; break;
+		case OPT_RELOAD: set_mode(o, MODE_RELOAD); break;
+		case OPT_BRUTAL_RELOAD: set_mode(o, MODE_RELOAD); o->brutal = 1; break;
 		case OPT_SIGNAL:
 			set_mode(o, MODE_SIGNAL);
 			o->signum = (int)parse_long("--signal", optarg, 0, 255);
@@ -216,6 +227,8 @@ static int run(const struct send_opts *o)
 	case MODE_SIGNAL: return signal_exchange(o);
 	case MODE_SPOOL: return spool_exchange(o);
 	case MODE_RAW: return raw_exchange(o);
+	case MODE_ECHO: return echo_exchange(o);
+	case MODE_RELOAD: return reload_exchange(o);
 	}
 	return EXIT_SEND_USAGE;
 }

@@ -1,6 +1,7 @@
 /* The non-request exchanges: ping, RPC, uwsgi signal, spool and raw
  * packets. Each sends one packet and reads one uwsgi answer. */
 #include <stdio.h>
+#include <string.h>
 
 #include "body.h"
 #include "conn.h"
@@ -114,6 +115,42 @@ int spool_exchange(const struct send_opts *o)
 {
 	return generic_answer(o, "does the node run a spooler?",
 			      "the spooler refused the job");
+}
+
+int reload_exchange(const struct send_opts *o)
+{
+	struct conn c;
+	send_packet(&c, o);
+	up_header_t h = read_header(&c, o, "the node refused it or does not take "
+				    "management requests");
+	conn_close(&c);
+	unsigned want = o->brutal ? UP_MOD_BRUTAL_RELOAD : UP_MOD_GRACEFUL_RELOAD;
+	if (h.modifier1 != want || h.modifier2 != 1)
+		unexpected(&c, h, "a reload confirmation");
+	return EXIT_SEND_OK;
+}
+
+int echo_exchange(const struct send_opts *o)
+{
+	static uint8_t buf[UP_MAX_DATASIZE + 1];
+	struct conn c;
+	size_t got = 0, n;
+	send_packet(&c, o);
+	while (got < sizeof buf && (n = conn_read(&c, buf + got, sizeof buf - got)) > 0)
+		got += n;
+	conn_close(&c);
+	if (got == 0)
+		die(EXIT_SEND_RESPONSE, "%s: empty reply from server (uWSGI needs "
+		    "--plugin echo)", c.peer);
+	struct output out;
+	output_init(&out, o->output);
+	output_write(&out, buf, got);
+	output_close(&out);
+	size_t want = strlen(o->echo);
+	if (got != want || memcmp(buf, o->echo, want) != 0)
+		die(EXIT_SEND_RESPONSE, "%s: the echo differs from what was sent "
+		    "(%zu bytes back, %zu sent)", c.peer, got, want);
+	return EXIT_SEND_OK;
 }
 
 int raw_exchange(const struct send_opts *o)

@@ -11,5 +11,7 @@ int rpc_exchange(const struct send_opts *o);
 int signal_exchange(const struct send_opts *o);
 int spool_exchange(const struct send_opts *o);
 int raw_exchange(const struct send_opts *o);
+int echo_exchange(const struct send_opts *o);
+int reload_exchange(const struct send_opts *o);
 
 #endif

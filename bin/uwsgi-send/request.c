@@ -244,6 +244,19 @@ size_t request_build(const struct send_opts *o, const struct conn *c,
 		m1 = UP_MOD_SIGNAL;
 		m2 = o->signum;
 		break;
+	case MODE_RELOAD:
+		m1 = o->brutal ? UP_MOD_BRUTAL_RELOAD : UP_MOD_GRACEFUL_RELOAD;
+		break;
+	case MODE_ECHO: {
+		size_t n = strlen(o->echo);
+		if (n > UP_MAX_DATASIZE)
+			die(EXIT_SEND_USAGE, "--echo: %zu bytes do not fit in a packet "
+			    "(65535 at most)", n);
+		m1 = UP_MOD_ECHO;
+		memcpy(buf + 4, o->echo, n);
+		b.len = n;
+		break;
+	}
 	case MODE_RPC:
 		m1 = UP_MOD_RPC;
 		for (int i = 0; i < o->nargs; i++)

@@ -22,6 +22,8 @@ enum send_mode {
 	MODE_SIGNAL,
 	MODE_SPOOL,
 	MODE_RAW,
+	MODE_ECHO,    /* modifier1 101 */
+	MODE_RELOAD,  /* modifier1 98, or 97 with brutal */
 };
 
 struct send_opts {
@@ -45,6 +47,8 @@ struct send_opts {
 
 	int modifier1, modifier2; /* raw mode; -1 when not given */
 	int signum;               /* --signal N */
+	const char *echo;         /* --echo DATA */
+	int brutal;               /* --brutal-reload */
 
 	int include, head, fail, verbose;
 	int timeout_ms;           /* -t: the whole exchange; -1 none */

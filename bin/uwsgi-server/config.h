@@ -87,6 +87,7 @@ struct config {
 	struct strlist master_fifo;    /* --master-fifo PATH (repeatable) */
 	struct strlist touch_reload;   /* --touch-reload FILE (repeatable) */
 	int reaper;                    /* --reaper */
+	struct strlist management_allow; /* --management-allow ADDR[/BITS] */
 
 	/* stats */
 	char *stats;                   /* --stats ADDR: the stats server */

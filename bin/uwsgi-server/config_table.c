@@ -67,6 +67,7 @@ const struct opt cfg_opts[] = {
 	{ GROUP_HEALING, "worker-reload-mercy", 0, ARG_REQUIRED, "SECONDS", "wait this long for a recycled worker (default 60)", INT(worker_reload_mercy, 1, 86400) },
 	{ GROUP_HEALING, "master-fifo", 0, ARG_REQUIRED, "PATH", "read one-letter commands from the FIFO PATH (repeatable)", LIST(master_fifo) },
 	{ GROUP_HEALING, "touch-reload", 0, ARG_REQUIRED, "FILE", "reload gracefully when FILE's mtime changes (repeatable)", LIST(touch_reload) },
+	{ GROUP_HEALING, "management-allow", 0, ARG_REQUIRED, "ADDR[/BITS]", "accept reload packets (modifier1 97/98) from ADDR (repeatable)", LIST(management_allow) },
 	{ GROUP_HEALING, "reaper", 0, ARG_NONE, NULL, "reap every child (under an external process manager)", FLAG(reaper) },
 
 	{ GROUP_LOGGING, "stats", 0, ARG_REQUIRED, "ADDR", "serve stats as uWSGI 2.0 JSON on ADDR (run by the master)", STR(stats) },

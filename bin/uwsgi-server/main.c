@@ -16,6 +16,7 @@
 #include "config.h"
 #include "die.h"
 #include "log.h"
+#include "mgmt.h"
 #include "server.h"
 #include "static.h"
 #include "wsgi.h"
@@ -123,12 +124,14 @@ int main(int argc, char **argv)
 	s.c = &c;
 	s.argv = argv;
 	s.master_pid = getpid();
+	/* Whatever can be wrong in the config fails before a socket is bound. */
+	s.statics = static_init(&c);
+	mgmt_init(&c);
 	sockets_open(&c, &s.ls);
 	drop_privileges(&c);
 	environment(&c);
 	if (c.pidfile)
 		write_pidfile(c.pidfile);
-	s.statics = static_init(&c);
 	warn("uwsgi-server %s (Python %.*s) pid %d: %d worker%s x %d thread%s%s",
 	     UP_VERSION, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), (int)getpid(),
 	     c.processes, c.processes > 1 ? "s" : "", c.threads, c.threads > 1 ? "s" : "",

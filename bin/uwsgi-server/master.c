@@ -17,6 +17,7 @@
 #include "die.h"
 #include "log.h"
 #include "master.h"
+#include "mgmt.h"
 #include "stats.h"
 
 #define BACKOFF_MAX_MS 30000
@@ -186,7 +187,7 @@ static int setup_signals(void)
 	sigset_t set;
 	sigemptyset(&set);
 	int sigs[] = { SIGCHLD, SIGTERM, SIGINT, SIGQUIT, SIGHUP, SIGUSR1, SIGUSR2,
-		       SIGTTIN, SIGTTOU };
+		       SIGTTIN, SIGTTOU, MGMT_SIG_BRUTAL };
 	for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
 		sigaddset(&set, sigs[i]);
 	sigprocmask(SIG_BLOCK, &set, NULL);
@@ -221,6 +222,8 @@ static int on_signal(struct master *m, int sig)
 	case SIGTTOU:
 		return master_command(m, '-');
 	}
+	if (sig == MGMT_SIG_BRUTAL)
+		return master_command(m, 'R');
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "handlers.h"
 #include "proto.h"
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/net.h"
@@ -99,12 +100,6 @@ static int collect_vars(struct request *r, const uint8_t *block, size_t len)
 	return 0;
 }
 
-static void pong(struct request *r)
-{
-	static const uint8_t p[4] = { UP_MOD_PING, 0, 0, 1 };
-	up_write_all(r->c->fd, p, sizeof p, r->c->timeout_ms, r->c->peer, NULL);
-}
-
 static void not_uwsgi(struct request *r)
 {
 	static const char msg[] = "HTTP/1.0 400 Bad Request\r\nContent-Type: text/plain\r\n"
@@ -146,18 +141,14 @@ int proto_uwsgi_read(struct request *r, size_t buffer_size)
 	}
 	c->used += (size_t)rc;
 	c->keep = c->used;
-	switch (pkt.hdr.modifier1) {
-	case UP_MOD_WSGI:
-	case UP_MOD_WSGI_STRIP:
-		break;
-	case UP_MOD_PING:
-		pong(r);
-		return PROTO_HANDLED;
-	default:
+	const struct mod_handler *h = handlers_find(pkt.hdr.modifier1);
+	if (!h) {
 		snprintf(r->err, sizeof r->err, "unavailable modifier requested: %u (%s)",
 			 pkt.hdr.modifier1, up_modifier_name(pkt.hdr.modifier1));
 		return PROTO_ERROR;
 	}
+	if (h->kind == HANDLER_PACKET)
+		return h->serve(r, &pkt);
 	if (collect_vars(r, pkt.payload, pkt.payload_len) < 0 || parse_length(r) < 0)
 		return PROTO_ERROR;
 	r->method = var_or(r, "REQUEST_METHOD", "GET", &r->method_len);

@@ -22,6 +22,7 @@ struct var {
 struct conn {
 	int fd;
 	int http;                 /* the socket speaks HTTP, not uwsgi */
+	int unix_socket;          /* accepted on a UNIX socket */
 	char peer[64];            /* "127.0.0.1" (REMOTE_ADDR for HTTP) */
 	int peer_port;
 	char local_port[8];       /* SERVER_PORT for HTTP sockets */

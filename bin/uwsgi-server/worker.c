@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "handlers.h"
 #include "log.h"
 #include "procmem.h"
 #include "proto.h"
@@ -311,6 +312,7 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	struct conn *c = &t->c;
 	c->fd = fd;
 	c->http = l->proto == PROTO_HTTP;
+	c->unix_socket = l->addr.family == AF_UNIX;
 	c->peer[0] = 0;
 	c->peer_port = 0;
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
@@ -420,6 +422,7 @@ void worker_run(struct server *s, int wid)
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	signals();
 	healing_setup(c, wid);
+	handlers_init(s);
 	s->sb->w[wid - 1].pid = getpid();
 	s->sb->w[wid - 1].delta_requests = 0;
 	s->sb->w[wid - 1].status = WORKER_IDLE;
