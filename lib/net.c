@@ -321,8 +321,10 @@ int up_connect(const up_addr_t *a, int timeout_ms, up_err_t *err)
 static ssize_t read_until(int fd, void *buf, size_t cap, const struct deadline *d,
                           const char *peer, up_err_t *err)
 {
-	/* Without a deadline a blocking fd may simply block in read(). */
-	int must_wait = d->ms >= 0;
+	/* Sockets are read with MSG_DONTWAIT first and polled only when they
+	 * have nothing: one system call in the common case. Other fds under a
+	 * deadline are polled first, since a blocking one would not return. */
+	int sock = 1, must_wait = 0;
 
 	for (;;) {
 		if (must_wait) {
@@ -330,13 +332,17 @@ static ssize_t read_until(int fd, void *buf, size_t cap, const struct deadline *
 			if (rc < 0)
 				return rc;
 		}
-		ssize_t n = read(fd, buf, cap);
+		ssize_t n = sock ? recv(fd, buf, cap, MSG_DONTWAIT) : read(fd, buf, cap);
 		if (n >= 0)
 			return n;
-		if (errno == EAGAIN || errno == EWOULDBLOCK)
+		if (sock && errno == ENOTSOCK) {
+			sock = 0;
+			must_wait = d->ms >= 0;
+		} else if (errno == EAGAIN || errno == EWOULDBLOCK) {
 			must_wait = 1;
-		else if (errno != EINTR)
+		} else if (errno != EINTR) {
 			return sys_fail(err, "read", peer);
+		}
 	}
 }
 
@@ -395,6 +401,11 @@ static ssize_t put(int fd, struct iovec *iov, int cnt, int deadline,
 		int fl = fcntl(fd, F_GETFL);
 		*kind = deadline && fl >= 0 && !(fl & O_NONBLOCK) ? PUT_BOUNDED
 		                                                  : PUT_WRITEV;
+		if (deadline) {
+			/* Not a socket: let the caller poll before the first write. */
+			errno = EAGAIN;
+			return -1;
+		}
 	}
 	if (*kind == PUT_BOUNDED)
 		return write(fd, iov->iov_base,
@@ -406,7 +417,8 @@ int up_writev_all(int fd, struct iovec *iov, int iovcnt, int timeout_ms,
                   const char *peer, up_err_t *err)
 {
 	struct deadline d = deadline_start(timeout_ms);
-	int must_wait = timeout_ms >= 0;
+	/* Sockets are written with MSG_DONTWAIT: poll only once they are full. */
+	int must_wait = 0;
 	enum put_kind kind = PUT_UNKNOWN;
 
 	if (iovcnt < 0 || (iovcnt > 0 && !iov))

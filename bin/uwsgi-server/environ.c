@@ -44,6 +44,41 @@ void environ_init(void)
 	v_empty = intern("");
 }
 
+/* The same few dozen var names arrive with every request: keep their
+ * interned str objects instead of decoding and interning them each time.
+ * Only touched with the GIL held. */
+#define KEYCACHE 256
+static struct {
+	uint16_t len;
+	char name[48];
+	PyObject *obj;
+} keycache[KEYCACHE];
+
+static PyObject *key_object(const char *k, size_t kl)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < kl; i++)
+		h = (h ^ (uint8_t)k[i]) * 16777619u;
+	size_t slot = h % KEYCACHE;
+	if (keycache[slot].obj && keycache[slot].len == kl &&
+	    memcmp(keycache[slot].name, k, kl) == 0) {
+		Py_INCREF(keycache[slot].obj);
+		return keycache[slot].obj;
+	}
+	PyObject *o = PyUnicode_DecodeLatin1(k, (Py_ssize_t)kl, NULL);
+	if (!o)
+		return NULL;
+	PyUnicode_InternInPlace(&o);
+	if (kl < sizeof keycache[slot].name) {
+		Py_XDECREF(keycache[slot].obj);
+		memcpy(keycache[slot].name, k, kl);
+		keycache[slot].len = (uint16_t)kl;
+		Py_INCREF(o);
+		keycache[slot].obj = o;
+	}
+	return o;
+}
+
 static int set_latin1(PyObject *env, PyObject *key, const char *v, size_t vl)
 {
 	PyObject *o = PyUnicode_DecodeLatin1(v, (Py_ssize_t)vl, NULL);
@@ -161,10 +196,9 @@ PyObject *environ_build(struct wsgi_thread *t, struct request *r, const struct a
 		return NULL;
 	for (size_t i = 0; i < r->nvars; i++) {
 		const struct var *v = &r->vars[i];
-		PyObject *k = PyUnicode_DecodeLatin1(v->k, v->kl, NULL);
+		PyObject *k = key_object(v->k, v->kl);
 		if (!k)
 			goto fail;
-		PyUnicode_InternInPlace(&k);
 		int rc = set_latin1(env, k, v->v, v->vl);
 		Py_DECREF(k);
 		if (rc < 0)

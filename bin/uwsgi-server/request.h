@@ -13,6 +13,8 @@
 #include "uwsgiproto/buf.h"
 #include "uwsgiproto/http.h"
 
+struct parked;
+
 struct var {
 	const char *k, *v;
 	uint16_t kl, vl;
@@ -33,6 +35,7 @@ struct conn {
 				     head, which its vars point into: reads
 				     of the body never move it */
 	int timeout_ms;           /* --socket-timeout */
+	struct parked *slot;      /* its idle-time record (worker.c), or NULL */
 	up_buf_t head;            /* response head waiting to go out with the
 				     first body bytes (one write per response) */
 };

@@ -68,8 +68,9 @@ void scoreboard_busy(struct scoreboard *sb, int wid, int core, const char *what,
 	struct worker_slot *w = &sb->w[wid - 1];
 	struct core_slot *c = scoreboard_core(sb, wid, core);
 	int64_t now = now_us();
-	snprintf(w->request, sizeof w->request, "%.*s", len, what);
-	snprintf(c->request, sizeof c->request, "%.*s", len, what);
+	size_t n = (size_t)len < sizeof c->request - 1 ? (size_t)len : sizeof c->request - 1;
+	memcpy(c->request, what, n);
+	c->request[n] = 0;
 	w->request_start_us = now;
 	c->request_start = now / 1000000;
 	c->deadline = harakiri > 0 ? now / 1000000 + harakiri : 0;

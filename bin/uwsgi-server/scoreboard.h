@@ -20,6 +20,7 @@ struct core_slot {
 	uint64_t write_errors;
 	uint64_t read_errors;
 	volatile int in_request;
+	volatile int parked;           /* idle keep-alive connections it holds */
 	volatile int64_t deadline;     /* harakiri: Unix time, 0 when none */
 	int64_t request_start;         /* Unix time the request began */
 	char request[160];             /* "METHOD URI peer", for harakiri */
@@ -39,7 +40,6 @@ struct worker_slot {
 	int64_t last_spawn;        /* Unix time */
 	int64_t request_start_us;  /* wall clock of the current request, 0 if idle */
 	int64_t deadline;          /* harakiri deadline (Unix time), 0: none */
-	char request[160];         /* current request: "METHOD URI peer" */
 	uint64_t app_requests[SB_MAX_APPS];
 	uint64_t app_exceptions[SB_MAX_APPS];
 };

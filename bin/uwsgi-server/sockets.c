@@ -1,6 +1,8 @@
 #include "sockets.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -142,6 +144,12 @@ void sockets_open(const struct config *c, struct listeners *ls)
 			die(1, "%s", err.msg);
 		if (up_addr_port(&l->addr) == 0 && l->addr.family != AF_UNIX)
 			up_addr_local(l->fd, &l->addr, NULL);
+		if (l->addr.family != AF_UNIX) {
+			/* Accepted connections inherit it: responses that go out in
+			 * pieces (chunked) are not held back by Nagle. */
+			int one = 1;
+			setsockopt(l->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+		}
 		warn("%s socket %zu bound to %s fd %d", proto_name(l->proto), ls->n - 1,
 		     up_addr_str(&l->addr), l->fd);
 	}

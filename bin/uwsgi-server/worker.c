@@ -31,7 +31,7 @@
 #define MAX_PARKED 512
 
 struct parked {
-	int fd, http, peer_port;
+	int fd, http, unix_socket, peer_port;
 	char peer[64], local_port[8];
 	uint64_t since_ms;
 	struct parked *prev, *next;
@@ -40,6 +40,7 @@ struct parked {
 struct wthread {
 	struct server *s;
 	int wid, idx;
+	int listening;                /* the listeners are in ep */
 	pthread_t tid;
 	int ep;
 	struct conn c;
@@ -50,6 +51,7 @@ struct wthread {
 };
 
 static volatile sig_atomic_t stopping;
+static pid_t my_pid;
 static int wake_fd = -1;
 static char wake_tag;
 
@@ -75,7 +77,11 @@ static int64_t wall_us(void)
 	return (int64_t)tv.tv_sec * 1000000 + tv.tv_usec;
 }
 
-/* ---- idle keep-alive connections --------------------------------------- */
+/* ---- idle keep-alive connections ---------------------------------------
+ * A connection between requests waits in the thread's epoll set with
+ * EPOLLONESHOT: registered once, re-armed with one epoll_ctl per park, and
+ * disarmed by the kernel when it fires, so resuming costs no system call.
+ * Its record lives until the connection closes. */
 
 static void unlink_parked(struct wthread *t, struct parked *p)
 {
@@ -87,32 +93,47 @@ static void unlink_parked(struct wthread *t, struct parked *p)
 		p->next->prev = p->prev;
 	else
 		t->tail = p->prev;
+	p->prev = p->next = NULL;
 	t->nparked--;
 }
 
 static void drop_parked(struct wthread *t, struct parked *p)
 {
 	unlink_parked(t, p);
-	epoll_ctl(t->ep, EPOLL_CTL_DEL, p->fd, NULL);
-	close(p->fd);
+	close(p->fd);  /* also leaves the epoll set */
 	free(p);
+}
+
+/* Close the connection in t->c and forget its record. */
+static void conn_close(struct wthread *t)
+{
+	close(t->c.fd);
+	free(t->c.slot);
+	t->c.slot = NULL;
 }
 
 static void park(struct wthread *t)
 {
 	struct conn *c = &t->c;
-	struct parked *p = malloc(sizeof *p);
+	struct parked *p = c->slot;
+	int op = EPOLL_CTL_MOD;
 	if (!p) {
-		close(c->fd);
-		return;
+		p = malloc(sizeof *p);
+		if (!p) {
+			conn_close(t);
+			return;
+		}
+		p->fd = c->fd;
+		p->http = c->http;
+		p->unix_socket = c->unix_socket;
+		p->peer_port = c->peer_port;
+		memcpy(p->peer, c->peer, sizeof p->peer);
+		memcpy(p->local_port, c->local_port, sizeof p->local_port);
+		op = EPOLL_CTL_ADD;
 	}
+	c->slot = NULL;
 	if (t->nparked >= MAX_PARKED)
 		drop_parked(t, t->head);
-	p->fd = c->fd;
-	p->http = c->http;
-	p->peer_port = c->peer_port;
-	memcpy(p->peer, c->peer, sizeof p->peer);
-	memcpy(p->local_port, c->local_port, sizeof p->local_port);
 	p->since_ms = up_now_ms();
 	p->next = NULL;
 	p->prev = t->tail;
@@ -122,8 +143,8 @@ static void park(struct wthread *t)
 		t->head = p;
 	t->tail = p;
 	t->nparked++;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = p };
-	if (epoll_ctl(t->ep, EPOLL_CTL_ADD, p->fd, &ev) < 0)
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = p };
+	if (epoll_ctl(t->ep, op, p->fd, &ev) < 0)
 		drop_parked(t, p);
 }
 
@@ -264,7 +285,7 @@ static void handle(struct wthread *t, struct request *r)
 	uint64_t total = scoreboard_count(s->sb, &q);
 	scoreboard_idle(s->sb, t->wid, t->idx);
 	struct reqlog l = {
-		.pid = getpid(), .wid = t->wid, .core = t->idx, .app = q.app,
+		.pid = my_pid, .wid = t->wid, .core = t->idx, .app = q.app,
 		.worker_requests = s->sb->w[t->wid - 1].requests,
 		.total_requests = total, .start_us = start, .duration_us = q.us,
 	};
@@ -300,7 +321,7 @@ static void serve(struct wthread *t)
 		park(t);
 		return;
 	}
-	close(c->fd);
+	conn_close(t);
 }
 
 static void accept_one(struct wthread *t, const struct listener *l)
@@ -311,6 +332,7 @@ static void accept_one(struct wthread *t, const struct listener *l)
 		return;  /* another worker took it, or a transient error */
 	struct conn *c = &t->c;
 	c->fd = fd;
+	c->slot = NULL;
 	c->http = l->proto == PROTO_HTTP;
 	c->unix_socket = l->addr.family == AF_UNIX;
 	c->peer[0] = 0;
@@ -318,10 +340,6 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
 			  &c->peer_port);
 	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
-	if (l->addr.family != AF_UNIX) {
-		int one = 1;
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	}
 	serve(t);
 }
 
@@ -329,17 +347,53 @@ static void resume(struct wthread *t, struct parked *p)
 {
 	struct conn *c = &t->c;
 	unlink_parked(t, p);
-	epoll_ctl(t->ep, EPOLL_CTL_DEL, p->fd, NULL);
 	c->fd = p->fd;
 	c->http = p->http;
+	c->unix_socket = p->unix_socket;
 	c->peer_port = p->peer_port;
 	memcpy(c->peer, p->peer, sizeof c->peer);
 	memcpy(c->local_port, p->local_port, sizeof c->local_port);
-	free(p);
+	c->slot = p;
 	serve(t);
 }
 
 /* ---- threads -------------------------------------------------------------- */
+
+/* Keep-alive clients spread over the workers: a thread that already holds
+ * idle connections leaves new ones to a sibling that is idle and holds
+ * none, instead of taking every connection because it happens to be the
+ * first waiter the kernel wakes. */
+static int should_listen(struct wthread *t)
+{
+	struct scoreboard *sb = t->s->sb;
+	struct core_slot *me = scoreboard_core(sb, t->wid, t->idx);
+	me->parked = (int)t->nparked;
+	if (t->nparked == 0)
+		return 1;
+	for (int w = 1; w <= sb->nworkers; w++) {
+		if (sb->w[w - 1].pid <= 0)
+			continue;
+		for (int k = 0; k < sb->ncores; k++) {
+			const struct core_slot *o = scoreboard_core(sb, w, k);
+			if (o != me && o->parked == 0 && !o->in_request)
+				return 0;
+		}
+	}
+	return 1;
+}
+
+static void set_listening(struct wthread *t, int on)
+{
+	struct server *s = t->s;
+	if (on == t->listening)
+		return;
+	for (size_t i = 0; i < s->ls.n; i++) {
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
+					  .data.ptr = &s->ls.v[i] };
+		epoll_ctl(t->ep, on ? EPOLL_CTL_ADD : EPOLL_CTL_DEL, s->ls.v[i].fd, &ev);
+	}
+	t->listening = on;
+}
 
 static void *thread_main(void *arg)
 {
@@ -351,7 +405,8 @@ static void *thread_main(void *arg)
 	PyEval_SaveThread();
 	struct epoll_event evs[64];
 	while (!stopping) {
-		int timeout = t->head ? KEEPALIVE_IDLE_MS : -1;
+		set_listening(t, should_listen(t));
+		int timeout = t->head ? (t->listening ? KEEPALIVE_IDLE_MS : 200) : -1;
 		int n = epoll_wait(t->ep, evs, 64, timeout);
 		for (int i = 0; i < n && !stopping; i++) {
 			void *ptr = evs[i].data.ptr;
@@ -389,12 +444,7 @@ static void thread_setup(struct wthread *t, struct server *s, int wid, int idx)
 	t->ep = epoll_create1(EPOLL_CLOEXEC);
 	if (!t->c.buf || !t->r.vars || !t->r.scratch || t->ep < 0)
 		die(1, "worker %d: cannot allocate its buffers", wid);
-	for (size_t i = 0; i < s->ls.n; i++) {
-		struct epoll_event ev = { .events = EPOLLIN | EPOLLEXCLUSIVE,
-					  .data.ptr = &s->ls.v[i] };
-		if (epoll_ctl(t->ep, EPOLL_CTL_ADD, s->ls.v[i].fd, &ev) < 0)
-			die(1, "worker %d: epoll: %m", wid);
-	}
+	set_listening(t, 1);
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_tag };
 	epoll_ctl(t->ep, EPOLL_CTL_ADD, wake_fd, &ev);
 }
@@ -419,6 +469,7 @@ static void signals(void)
 void worker_run(struct server *s, int wid)
 {
 	const struct config *c = s->c;
+	my_pid = getpid();
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	signals();
 	healing_setup(c, wid);

@@ -405,7 +405,10 @@ static int finish(struct wsgi_thread *t)
 
 static void call_close(PyObject *result)
 {
-	if (!result || !PyObject_HasAttrString(result, "close"))
+	/* Lists and tuples have no close(); asking would raise and discard an
+	 * AttributeError per request. */
+	if (!result || PyList_CheckExact(result) || PyTuple_CheckExact(result) ||
+	    PyBytes_CheckExact(result) || !PyObject_HasAttrString(result, "close"))
 		return;
 	PyObject *r = PyObject_CallMethod(result, "close", NULL);
 	if (!r)

@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# uwsgi-server beside Debian's uWSGI 2.0 (uwsgi-core + uwsgi-plugin-python3),
+# both measured in this run: the same hello-world app (tests/bench/apps/
+# hello.py), a master and 2 single-threaded workers each, wrk on loopback.
+#   keep-alive  wrk -> the server's HTTP socket (uWSGI: --http11-socket),
+#               one connection per wrk connection for the whole run
+#   nginx       wrk -> nginx (1 worker, keep-alive to wrk) -> uwsgi protocol
+#               -> the server's --socket, a new connection per request
+# Reports requests/s, the server's CPU (utime+stime of its master and
+# workers from /proc, nginx not counted) per request, and the largest
+# worker's VmRSS after the run; also the busiest worker's share of the
+# workers' CPU (are connections spread?), failed requests, and for
+# keep-alive the connections closed during the run (did it hold?). Then
+# whether the issue's targets are met (informational: a benchmark never
+# fails on timings).
+# Targets: keep-alive >= 1.5x uWSGI's requests/s and <= 0.6x its CPU per
+# request; nginx <= its CPU per request; worker RSS <= uWSGI's.
+#
+# SERVER_BENCH_SECONDS (default 10) per measured run, after a 2 s warm-up;
+# SERVER_BENCH_CONNS (default 2: one per worker, see below) and
+# SERVER_BENCH_NGINX_CONNS (default 16) wrk connections.
+# Exits non-zero only when a server, nginx or wrk fails.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+root=$PWD
+bin=${UP_BIN:-$root/build/bin}
+app=$root/tests/bench/apps/hello.py
+secs=${SERVER_BENCH_SECONDS:-10}
+# A uWSGI sync worker holds a keep-alive connection until the client
+# closes it, so with more connections than workers the others are never
+# served during the run (at -c16 its mean latency times its requests/s
+# says ~2 requests in flight) and wrk reports only the served ones: one
+# connection per worker is the fair load for both. (Ours parks idle
+# connections in each worker's epoll and serves all of them.)
+conns=${SERVER_BENCH_CONNS:-2}
+# nginx opens a new upstream connection per request, so neither server
+# pins one: more client connections keep both workers busy.
+nginx_conns=${SERVER_BENCH_NGINX_CONNS:-16}
+
+# shellcheck source=tests/bench/lib.sh
+. "$root/tests/bench/lib.sh"
+bench_init
+for c in wrk uwsgi nginx; do
+	command -v "$c" >/dev/null || PATH=$PATH:/usr/sbin
+	command -v "$c" >/dev/null || { echo "$c is not installed (make deps)" >&2; exit 1; }
+done
+[ -x "$bin/uwsgi-server" ] || { echo "$bin/uwsgi-server is not built (make)" >&2; exit 1; }
+
+read -r ours_http ours_uw theirs_http theirs_uw ng_ours ng_theirs < <(bench_ports 6)
+bench_start ours "$bin/uwsgi-server" --master --processes 2 \
+	--http-socket "127.0.0.1:$ours_http" --socket "127.0.0.1:$ours_uw" \
+	--wsgi-file "$app" --disable-logging
+ours_pid=$BENCH_PID
+bench_wait_port "$ours_http" ours "$ours_pid"
+bench_wait_port "$ours_uw" ours "$ours_pid"
+bench_start uwsgi uwsgi --plugin python3 --master --processes 2 \
+	--http11-socket "127.0.0.1:$theirs_http" --socket "127.0.0.1:$theirs_uw" \
+	--wsgi-file "$app" --disable-logging --die-on-term
+theirs_pid=$BENCH_PID
+bench_wait_port "$theirs_http" uwsgi "$theirs_pid"
+bench_wait_port "$theirs_uw" uwsgi "$theirs_pid"
+
+# nginx: one server block per backend, Debian's uwsgi_params.
+mkdir -p "$BENCH_TMP/nginx"
+cat >"$BENCH_TMP/nginx/nginx.conf" <<CONF
+worker_processes 1;
+pid $BENCH_TMP/nginx/nginx.pid;
+error_log $BENCH_TMP/nginx/error.log;
+events { worker_connections 1024; }
+http {
+	access_log off;
+	keepalive_timeout 60s;
+	keepalive_requests 100000000;
+	client_body_temp_path $BENCH_TMP/nginx/body;
+	proxy_temp_path $BENCH_TMP/nginx/proxy;
+	fastcgi_temp_path $BENCH_TMP/nginx/fastcgi;
+	uwsgi_temp_path $BENCH_TMP/nginx/uwsgi;
+	scgi_temp_path $BENCH_TMP/nginx/scgi;
+	server {
+		listen 127.0.0.1:$ng_ours;
+		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$ours_uw; }
+	}
+	server {
+		listen 127.0.0.1:$ng_theirs;
+		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$theirs_uw; }
+	}
+}
+CONF
+bench_start nginx nginx -p "$BENCH_TMP/nginx" -c "$BENCH_TMP/nginx/nginx.conf" \
+	-e "$BENCH_TMP/nginx/error.log" -g 'daemon off;'
+bench_wait_port "$ng_ours" nginx "$BENCH_PID"
+bench_wait_port "$ng_theirs" nginx "$BENCH_PID"
+
+# Does URL answer the hello world and keep the connection for a second
+# request? (uWSGI's http11-socket only does with a Content-Length.)
+keepalive() {
+	local out
+	out=$(curl -sv "$1" "$1" 2>&1) || { echo "no answer"; return; }
+	case $out in
+	*"Hello, World!"*"Re-using existing connection"*"Hello, World!"*) echo yes ;;
+	*) echo no ;;
+	esac
+}
+
+# run NAME URL CONNS MASTERPID [PORT]: warm up, measure; results in
+# R[NAME.metric]. With PORT, also how many connections to it were closed
+# during the run: a handful when keep-alive holds, about one per request
+# when it does not.
+declare -A R
+run() {
+	local name=$1 url=$2 n=$3 pid=$4 port=${5:-} tw=0
+	bench_wrk "$name-warmup" "$url" "$n" 2 || exit 1
+	[ -n "$port" ] && tw=$(bench_time_wait "$port")
+	bench_measure "$name" "$url" "$n" "$secs" "$pid" || exit 1
+	[ -n "$port" ] && tw=$(($(bench_time_wait "$port") - tw))
+	R[$name.closed]=$tw
+	R[$name.rps]=$M_RPS
+	R[$name.cpu]=$M_CPU_US
+	R[$name.rss]=$M_RSS_MIB
+	R[$name.errs]=$M_ERRS
+	R[$name.busiest]=$M_BUSIEST
+}
+
+# table A B [closed]: the Markdown table of scenario runs A (ours) and B
+# (uWSGI), with the connections closed when the third word says so.
+table() {
+	local a=$1 b=$2 m label
+	echo "| metric | uwsgi-server | uWSGI 2.0 | ratio |"
+	echo "|---|---:|---:|---:|"
+	for m in rps:requests/s "cpu:CPU µs/request (master + workers)" \
+		"rss:worker RSS (MiB, largest of the 2 workers)"; do
+		label=${m#*:} m=${m%%:*}
+		echo "| $label | ${R[$a.$m]} | ${R[$b.$m]} | $(bench_ratio "${R[$a.$m]}" "${R[$b.$m]}")× |"
+	done
+	echo "| busiest worker's share of the workers' CPU | ${R[$a.busiest]} | ${R[$b.busiest]} | |"
+	echo "| failed requests (socket errors + non-2xx) | ${R[$a.errs]} | ${R[$b.errs]} | |"
+	[ "${3:-}" = closed ] || return 0
+	echo "| connections closed during the run (TIME-WAIT) | ${R[$a.closed]} | ${R[$b.closed]} | |"
+}
+
+verdict() { if "$@"; then echo met; else echo "NOT met"; fi; }
+
+echo "hello world, master + 2 workers each; wrk ${secs} s per run after a 2 s warm-up;" \
+	"$(nproc) CPUs shared by wrk, nginx and both servers"
+echo
+echo "HTTP keep-alive answered: uwsgi-server $(keepalive "http://127.0.0.1:$ours_http/")," \
+	"uWSGI $(keepalive "http://127.0.0.1:$theirs_http/")"
+
+run ours_ka "http://127.0.0.1:$ours_http/" "$conns" "$ours_pid" "$ours_http"
+run theirs_ka "http://127.0.0.1:$theirs_http/" "$conns" "$theirs_pid" "$theirs_http"
+run ours_ng "http://127.0.0.1:$ng_ours/" "$nginx_conns" "$ours_pid"
+run theirs_ng "http://127.0.0.1:$ng_theirs/" "$nginx_conns" "$theirs_pid"
+
+echo
+echo "### HTTP keep-alive (wrk -t2 -c$conns; uWSGI --http11-socket)"
+echo
+table ours_ka theirs_ka closed
+echo
+rps_ok=$(verdict bench_cmp "${R[ours_ka.rps]}" ">=" "${R[theirs_ka.rps]}" 1.5)
+cpu_ok=$(verdict bench_cmp "${R[ours_ka.cpu]}" "<=" "${R[theirs_ka.cpu]}" 0.6)
+rss_ok=$(verdict bench_cmp "${R[ours_ka.rss]}" "<=" "${R[theirs_ka.rss]}")
+echo "Targets: requests/s >= 1.5× uWSGI's: $rps_ok; CPU per request <= 0.6× uWSGI's: $cpu_ok;" \
+	"worker RSS <= uWSGI's: $rss_ok."
+echo
+echo "### nginx → uwsgi protocol (wrk -t2 -c$nginx_conns; nginx: 1 worker, not counted)"
+echo
+table ours_ng theirs_ng
+echo
+cpu_ok=$(verdict bench_cmp "${R[ours_ng.cpu]}" "<=" "${R[theirs_ng.cpu]}")
+rss_ok=$(verdict bench_cmp "${R[ours_ng.rss]}" "<=" "${R[theirs_ng.rss]}")
+echo "Targets: CPU per request <= uWSGI's: $cpu_ok; worker RSS <= uWSGI's: $rss_ok."
