@@ -4,10 +4,10 @@
 #include <stdint.h>
 #include <string.h>
 
-/* Length of the valid UTF-8 sequence at p (at most n bytes), 0 if invalid.
- * Overlong forms, surrogates and code points past U+10FFFF are invalid. */
-static size_t utf8_len(const uint8_t *p, size_t n)
+size_t up_utf8_len(const uint8_t *p, size_t n)
 {
+	if (n == 0)
+		return 0;
 	uint8_t c = p[0];
 	size_t len;
 	uint32_t cp, min;
@@ -46,7 +46,7 @@ int up_json_str(up_buf_t *out, const void *s, size_t n)
 		uint8_t c = *p;
 		char esc[6] = { '\\', 0 };
 		if (c >= 0x80) {
-			size_t l = utf8_len(p, (size_t)(end - p));
+			size_t l = up_utf8_len(p, (size_t)(end - p));
 			rc = l ? up_buf_append(out, p, l) : up_buf_puts(out, "\\ufffd");
 			p += l ? l : 1;
 			continue;

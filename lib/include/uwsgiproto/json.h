@@ -5,6 +5,7 @@
 #define UWSGIPROTO_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "uwsgiproto/buf.h"
 
@@ -13,6 +14,11 @@
  * byte of an invalid UTF-8 sequence becomes U+FFFD, so the output is always
  * valid JSON. Returns 0 or the buffer's error. */
 int up_json_str(up_buf_t *out, const void *s, size_t n);
+
+/* Length of the valid UTF-8 sequence starting at p (n bytes available): 1
+ * for ASCII, 2-4 for a multi-byte character, 0 when the bytes there are not
+ * valid UTF-8 (overlong forms, surrogates, past U+10FFFF, cut short). */
+size_t up_utf8_len(const uint8_t *p, size_t n);
 
 /* up_json_str of a NUL-terminated string ("null" for NULL). */
 int up_json_cstr(up_buf_t *out, const char *s);
