@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -123,6 +124,7 @@ int main(int argc, char **argv)
 	raise_fd_limit();
 	s.c = &c;
 	s.argv = argv;
+	s.start_time = (long long)time(NULL);
 	s.master_pid = getpid();
 	/* Whatever can be wrong in the config fails before a socket is bound. */
 	s.statics = static_init(&c);

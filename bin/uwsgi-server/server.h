@@ -20,6 +20,7 @@ struct server {
 	struct static_files *statics;
 	int master_pid;
 	char **argv;              /* to re-execute the master on reload */
+	long long start_time;     /* Unix time the master started */
 };
 
 /* Run worker `wid` (1-based) in the calling process until it is told to

@@ -103,7 +103,11 @@ static void cores_json(struct server *s, int wid, up_buf_t *out)
 		NUM("write_errors", c->write_errors);
 		NUM("read_errors", c->read_errors);
 		NUM("in_request", c->in_request);
-		up_buf_puts(out, "\"vars\":[],\"req_info\":{}}");
+		if (c->in_request)
+			up_buf_printf(out, "\"vars\":[],\"req_info\":{\"request_start\":%lld}}",
+				      (long long)c->request_start);
+		else
+			up_buf_puts(out, "\"vars\":[],\"req_info\":{}}");
 	}
 	up_buf_puts(out, "]");
 }
@@ -157,6 +161,7 @@ int stats_json(struct server *s, up_buf_t *out)
 	NUM("signal_queue", 0);
 	NUM("load", s->sb->load);
 	NUM("pid", getpid());
+	NUM("start_time", s->start_time);
 	NUM("uid", getuid());
 	NUM("gid", getgid());
 	KEY("cwd");
