@@ -36,6 +36,29 @@ static const char bootstrap_src[] =
 "    modname, _, attr = spec.partition(':')\n"
 "    mod = importlib.import_module(modname)\n"
 "    return _pick(mod, attr or name, modname)\n"
+"def module_applications(spec):\n"
+"    modname, _, attr = spec.partition(':')\n"
+"    if attr:\n"
+"        return None\n"
+"    mod = importlib.import_module(modname)\n"
+"    table = getattr(mod, 'applications', None)\n"
+"    if not isinstance(table, dict):\n"
+"        return None\n"
+"    out = []\n"
+"    for mount, app in table.items():\n"
+"        try:\n"
+"            if not isinstance(mount, str) or (mount and not mount.startswith('/')):\n"
+"                raise ValueError('a mountpoint must be a str starting with /')\n"
+"            if isinstance(app, str):\n"
+"                app = load_module(app, 'application')\n"
+"            elif not callable(app):\n"
+"                raise TypeError('%r is not callable' % (app,))\n"
+"        except Exception as e:\n"
+"            raise RuntimeError('applications[%r]: %s: %s' % (mount, type(e).__name__, e))\n"
+"        out.append((mount.rstrip('/') if mount != '/' else '', app))\n"
+"    if not out:\n"
+"        raise RuntimeError('the applications dict is empty')\n"
+"    return out\n"
 "def load_paste(uri):\n"
 "    from paste.deploy import loadapp\n"
 "    if uri.startswith('config:') and not os.path.isabs(uri[7:]):\n"
@@ -169,16 +192,67 @@ static PyObject *load_one(const struct app *a)
 	return PyObject_CallFunction(f, "ss", arg, callable_name);
 }
 
+/* A --module whose module has an `applications` dict mounts each entry as
+ * --mount would. 1 when it did, 0 when there is no such dict; a bad entry
+ * stops the start with one line naming it. */
+static int load_table(struct apps *apps, size_t i)
+{
+	const char *spec = apps->v[i].source + strlen("module=");
+	PyObject *f = PyDict_GetItemString(bootstrap, "module_applications");
+	PyObject *list = PyObject_CallFunction(f, "s", spec);
+	if (!list) {
+		PyObject *type, *val, *tb;
+		PyErr_Fetch(&type, &val, &tb);
+		PyObject *str = val ? PyObject_Str(val) : NULL;
+		const char *msg = str ? PyUnicode_AsUTF8(str) : NULL;
+		if (msg && strncmp(msg, "applications[", 13) == 0)
+			die(1, "--module %s: %s", spec, msg);
+		PyErr_Restore(type, val, tb);
+		Py_XDECREF(str);
+		return -1;
+	}
+	if (list == Py_None) {
+		Py_DECREF(list);
+		return 0;
+	}
+	char *source = strdup(apps->v[i].source);
+	for (Py_ssize_t k = 0; k < PyList_GET_SIZE(list); k++) {
+		PyObject *pair = PyList_GET_ITEM(list, k);
+		const char *mount = PyUnicode_AsUTF8(PyTuple_GET_ITEM(pair, 0));
+		PyObject *app = PyTuple_GET_ITEM(pair, 1);
+		struct app *a;
+		if (k == 0) {
+			a = &apps->v[i];
+			free(a->mountpoint);
+			a->mountpoint = strdup(mount);
+			a->mlen = strlen(mount);
+		} else {
+			add_app(apps, mount, strlen(mount), source);
+			a = &apps->v[apps->n - 1];
+		}
+		Py_INCREF(app);
+		a->callable = app;
+		warn("WSGI app %zu (mountpoint='%s') ready: %s (applications dict)",
+		     (size_t)(a - apps->v), a->mountpoint, source);
+	}
+	free(source);
+	Py_DECREF(list);
+	return 1;
+}
+
 size_t py_load_apps(struct apps *apps)
 {
-	size_t ok = 0;
-	for (size_t i = 0; i < apps->n; i++) {
+	size_t ok = 0, declared = apps->n;
+	for (size_t i = 0; i < declared; i++) {
 		struct app *a = &apps->v[i];
 		if (a->callable) {
 			ok++;
 			continue;
 		}
-		a->callable = load_one(a);
+		int table = strncmp(a->source, "module=", 7) == 0 ? load_table(apps, i) : 0;
+		a = &apps->v[i];  /* load_table may have moved the array */
+		if (table == 0)
+			a->callable = load_one(a);
 		if (!a->callable) {
 			char what[PATH_MAX + 64];
 			snprintf(what, sizeof what, "cannot load app %zu (%s, mountpoint='%s')",
@@ -186,10 +260,11 @@ size_t py_load_apps(struct apps *apps)
 			py_log_exception(what);
 			continue;
 		}
-		warn("WSGI app %zu (mountpoint='%s') ready: %s", i, a->mountpoint, a->source);
+		if (table == 0)
+			warn("WSGI app %zu (mountpoint='%s') ready: %s", i, a->mountpoint, a->source);
 		ok++;
 	}
-	return ok;
+	return ok + (apps->n - declared);
 }
 
 static int prefix_of(const struct app *a, const char *p, size_t pl)

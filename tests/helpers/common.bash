@@ -131,3 +131,98 @@ wait_port6() { wait_port "$1" "${2:-10}" ::1; }
 now_ms() {
 	date +%s%3N
 }
+
+# free_ports VAR...: a distinct free TCP port on 127.0.0.1 for each
+# variable named (free_port alone may hand out the same port twice).
+free_ports() {
+	local v p taken=" "
+	for v in "$@"; do
+		p=$(free_port)
+		while [[ "$taken" == *" $p "* ]]; do p=$(free_port); done
+		taken+="$p "
+		printf -v "$v" '%s' "$p"
+	done
+}
+
+# up_server NAME OPTIONS...: this build's uwsgi-server in the background,
+# as start_bg NAME does (log in $BATS_TEST_TMPDIR/NAME.log, pid in
+# NAME_pid). Python writes no .pyc files into the test apps' folders.
+# LeakSanitizer: the embedded interpreter (and the libcrypto that hashlib
+# loads) keeps hundreds of allocations alive at exit on purpose; those are
+# suppressed by module so the server's own leaks are still reported.
+up_server() {
+	local name=$1 supp=${BATS_RUN_TMPDIR:-$BATS_TEST_TMPDIR}/lsan-python.supp
+	shift
+	[ -f "$supp" ] || printf 'leak:libpython3\nleak:libcrypto.so\n' >"$supp"
+	start_bg "$name" env PYTHONDONTWRITEBYTECODE=1 \
+		LSAN_OPTIONS="suppressions=$supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}" \
+		"$UP_BIN/uwsgi-server" "$@"
+}
+
+# worker_pids MASTER_PID: the master's children (its workers), sorted, one
+# a line.
+worker_pids() {
+	pgrep -P "$1" | sort -n
+}
+
+# wait_grep FILE ERE [SECONDS]: wait (default 10 s) until a line of FILE
+# matches the extended regular expression ERE.
+wait_grep() {
+	local f=$1 re=$2 tries=$(( ${3:-10} * 20 ))
+	while [ $tries -gt 0 ]; do
+		grep -Eq -- "$re" "$f" 2>/dev/null && return 0
+		sleep 0.05
+		tries=$((tries - 1))
+	done
+	echo "no line matching '$re' in $f" >&2
+	return 1
+}
+
+# require_py MODULE...: Debian's Python can import each MODULE; fail in CI,
+# skip elsewhere (like require_cmd).
+require_py() {
+	local m
+	for m in "$@"; do
+		"$PY" -c "import $m" 2>/dev/null && continue
+		if [ -n "${CI:-}" ]; then
+			echo "Python module '$m' is missing (make deps installs it)" >&2
+			return 1
+		fi
+		skip "Python module $m is not installed (make deps)"
+	done
+}
+
+# start_nginx NAME PORT UPSTREAM: nginx on 127.0.0.1:PORT passing every
+# request to the uwsgi socket UPSTREAM (host:port or unix:/path) with
+# Debian's uwsgi_params, from a throwaway prefix in $BATS_TEST_TMPDIR;
+# its PID is recorded like start_bg's.
+start_nginx() {
+	local name=$1 port=$2 upstream=$3 d=$BATS_TEST_TMPDIR/$1
+	require_cmd nginx
+	mkdir -p "$d"
+	cat >"$d/nginx.conf" <<CONF
+master_process off;
+worker_processes 1;
+error_log $d/error.log;
+pid $d/nginx.pid;
+events { worker_connections 256; }
+http {
+	access_log $d/access.log;
+	client_body_temp_path $d/body;
+	proxy_temp_path $d/proxy;
+	fastcgi_temp_path $d/fastcgi;
+	uwsgi_temp_path $d/uwsgi;
+	scgi_temp_path $d/scgi;
+	client_max_body_size 0;
+	server {
+		listen 127.0.0.1:$port;
+		location / {
+			include /etc/nginx/uwsgi_params;
+			uwsgi_pass $upstream;
+		}
+	}
+}
+CONF
+	start_bg "$name" nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;'
+	wait_port "$port" || { show_log "$name"; cat "$d/error.log" >&2; return 1; }
+}

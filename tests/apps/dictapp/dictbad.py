@@ -1,0 +1,1 @@
+applications = {"/x": 42}

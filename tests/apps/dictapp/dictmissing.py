@@ -1,0 +1,1 @@
+applications = {"/y": "dictnothere:app"}
