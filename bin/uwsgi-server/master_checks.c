@@ -12,6 +12,7 @@
 #include "log.h"
 #include "master.h"
 #include "procmem.h"
+#include "stats.h"
 
 static unsigned long long rss_of(pid_t pid)
 {
@@ -66,8 +67,29 @@ static int touched(struct master *m)
 	return 0;
 }
 
+/* Listen queues: flag a backlog for the workers and warn, once a second
+ * at most, when one passes 80% of its size. */
+static void check_queues(struct master *m)
+{
+	struct scoreboard *sb = m->s->sb;
+	int backlog = 0;
+	for (size_t i = 0; i < m->s->ls.n; i++) {
+		const struct listener *l = &m->s->ls.v[i];
+		unsigned q, max;
+		listen_queue(l->fd, &q, &max);
+		backlog |= q > 0;
+		if (max && q * 5 >= max * 4) {
+			sb->listen_queue_errors++;
+			log_line("*** uWSGI listen queue of socket \"%s\" (fd: %d) full !!! (%u/%u) ***",
+				 up_addr_str(&l->addr), l->fd, q, max);
+		}
+	}
+	sb->backlog = backlog;
+}
+
 int master_checks(struct master *m)
 {
+	check_queues(m);
 	struct scoreboard *sb = m->s->sb;
 	const struct config *c = m->s->c;
 	time_t now = time(NULL);

@@ -27,9 +27,7 @@ int stats_open(const struct config *c)
 	return fd;
 }
 
-/* Connections waiting to be accepted and the backlog, from TCP_INFO of the
- * listening socket (0 for UNIX sockets). */
-static void queue_of(int fd, unsigned *queue, unsigned *max)
+void listen_queue(int fd, unsigned *queue, unsigned *max)
 {
 	struct tcp_info ti;
 	socklen_t l = sizeof ti;
@@ -49,7 +47,7 @@ static void sockets_json(struct server *s, up_buf_t *out, unsigned *total_queue)
 	for (size_t i = 0; i < s->ls.n; i++) {
 		const struct listener *l = &s->ls.v[i];
 		unsigned q, max;
-		queue_of(l->fd, &q, &max);
+		listen_queue(l->fd, &q, &max);
 		*total_queue += q;
 		up_buf_puts(out, i ? ",{" : "{");
 		KEY("name");
@@ -157,7 +155,7 @@ int stats_json(struct server *s, up_buf_t *out)
 	up_json_cstr(out, UP_VERSION);
 	up_buf_puts(out, ",");
 	NUM("listen_queue", queue);
-	NUM("listen_queue_errors", 0);
+	NUM("listen_queue_errors", s->sb->listen_queue_errors);
 	NUM("signal_queue", 0);
 	NUM("load", s->sb->load);
 	NUM("pid", getpid());

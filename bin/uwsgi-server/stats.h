@@ -15,6 +15,10 @@ int stats_open(const struct config *c);
  * (as an HTTP response with --stats-http). */
 void stats_serve(struct server *s, int fd);
 
+/* Connections waiting to be accepted on a listening socket and its
+ * backlog, from TCP_INFO (0 and 0 for UNIX sockets). */
+void listen_queue(int fd, unsigned *queue, unsigned *max);
+
 /* The document itself, appended to out. */
 int stats_json(struct server *s, up_buf_t *out);
 
