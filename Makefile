@@ -108,6 +108,9 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< $(LIB_SRC)
 
+# Targets that take in a tool's own modules rebuild when those change.
+build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
+
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
 		n=$${f##*/}; c=build/fuzz/corpus/$$n; mkdir -p $$c; \

@@ -26,8 +26,13 @@ void up_buf_init(up_buf_t *b, size_t max);
 /* Release the storage; the buffer is empty and reusable afterwards. */
 void up_buf_free(up_buf_t *b);
 
-/* Pointer to the first unconsumed byte (valid until the next append). */
-static inline uint8_t *up_buf_head(const up_buf_t *b) { return b->data + b->off; }
+/* Pointer to the first unconsumed byte (valid until the next append).
+ * A buffer that never grew has no storage: it gives a valid pointer to no
+ * bytes rather than NULL + 0, which C leaves undefined. */
+static inline uint8_t *up_buf_head(const up_buf_t *b)
+{
+	return b->data ? b->data + b->off : (uint8_t *)(uintptr_t)"";
+}
 
 /* Make room for n more bytes after the unconsumed ones. Returns 0, or
  * UP_ETOOBIG past the cap, UP_ESYS when malloc fails. */
@@ -35,7 +40,10 @@ int up_buf_reserve(up_buf_t *b, size_t n);
 
 /* Pointer to the free space after the data, and how much of it there is
  * (call up_buf_reserve first); up_buf_commit adds n written bytes. */
-static inline uint8_t *up_buf_tail(const up_buf_t *b) { return b->data + b->off + b->len; }
+static inline uint8_t *up_buf_tail(const up_buf_t *b)
+{
+	return b->data ? b->data + b->off + b->len : (uint8_t *)(uintptr_t)"";
+}
 static inline size_t up_buf_room(const up_buf_t *b) { return b->cap - b->off - b->len; }
 static inline void up_buf_commit(up_buf_t *b, size_t n) { b->len += n; }
 
