@@ -226,3 +226,58 @@ CONF
 	start_bg "$name" nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;'
 	wait_port "$port" || { show_log "$name"; cat "$d/error.log" >&2; return 1; }
 }
+
+# check_environ FILE K=V...: FILE holds the JSON of a WSGI environ (as
+# tests/apps/server/pep3333.py's /env answers it; a whole HTTP answer ending
+# in it will do). Every key PEP 3333 requires must be there, and each K
+# must have the value V (JSON for true/false/lists, else the string); !K
+# says K is absent, K? that it is there and not empty.
+check_environ() {
+	"$PY" - "$@" <<'PY'
+import json, sys
+raw = open(sys.argv[1], "rb").read()
+if raw.startswith(b"HTTP/"):
+    raw = raw.split(b"\r\n\r\n", 1)[1]
+env = json.loads(raw)
+bad = []
+for k in ("REQUEST_METHOD", "SCRIPT_NAME", "PATH_INFO", "QUERY_STRING", "SERVER_NAME",
+          "SERVER_PORT", "SERVER_PROTOCOL", "wsgi.version", "wsgi.url_scheme",
+          "wsgi.input", "wsgi.errors", "wsgi.multithread", "wsgi.multiprocess",
+          "wsgi.run_once"):
+    if k not in env:
+        bad.append("missing %s" % k)
+for kv in sys.argv[2:]:
+    k, _, v = kv.partition("=")
+    want = json.loads(v) if v[:1] == "[" or v in ("true", "false") else v
+    if k.endswith("?") and not v:
+        if not env.get(k[:-1]):
+            bad.append("%s: %r, expected a non-empty value" % (k[:-1], env.get(k[:-1])))
+    elif k.startswith("!"):
+        if k[1:] in env:
+            bad.append("%s should be absent, is %r" % (k[1:], env[k[1:]]))
+    elif env.get(k, "<absent>") != want:
+        bad.append("%s: %r, expected %r" % (k, env.get(k, "<absent>"), want))
+for b in bad:
+    print(b, file=sys.stderr)
+sys.exit(1 if bad else 0)
+PY
+}
+
+# request_loop PORT SECONDS: GET http://127.0.0.1:PORT/pid without pause, a
+# new connection each time, for SECONDS; prints "ok N failed M" and the
+# first failures. For checking that no request fails across a reload, a
+# respawn or a kill (run it in the background).
+request_loop() {
+	"$PY" - "$1" "$2" <<'PY'
+import sys, time, urllib.request
+port, ok, bad, end = sys.argv[1], 0, [], time.time() + float(sys.argv[2])
+while time.time() < end:
+    try:
+        with urllib.request.urlopen("http://127.0.0.1:%s/pid" % port, timeout=5) as r:
+            r.read()
+            ok += 1
+    except Exception as e:
+        bad.append(repr(e))
+print("ok", ok, "failed", len(bad), *bad[:3])
+PY
+}
