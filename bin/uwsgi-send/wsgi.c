@@ -86,6 +86,8 @@ static void head_done(struct answer *a, size_t head_len)
 	} else {
 		a->state = ANSWER_PLAIN;
 		a->left = r->content_length;
+		if (a->left == 0)
+			a->state = ANSWER_DONE;
 	}
 	feed_body(a, a->head + head_len, a->hlen - head_len);
 }

@@ -141,9 +141,21 @@ static int script_and_path(PyObject *env, struct request *r, const struct app *a
 	return 0;
 }
 
+/* PEP 3333: SERVER_NAME and SERVER_PORT are never empty; nginx sends an
+ * empty $server_name when its server block names none. */
+static int drop_empty(PyObject *env, PyObject *key)
+{
+	PyObject *v = PyDict_GetItem(env, key);  /* borrowed */
+	if (v && PyUnicode_Check(v) && PyUnicode_GET_LENGTH(v) == 0)
+		return PyDict_DelItem(env, key);
+	return 0;
+}
+
 static int server_defaults(PyObject *env, struct request *r)
 {
 	size_t hl = 0;
+	if (drop_empty(env, k_server_name) < 0 || drop_empty(env, k_server_port) < 0)
+		return -1;
 	const char *host = req_var(r, "HTTP_HOST", &hl);
 	if (!PyDict_Contains(env, k_server_name)) {
 		size_t nl = hl;
@@ -196,6 +208,11 @@ PyObject *environ_build(struct wsgi_thread *t, struct request *r, const struct a
 		return NULL;
 	for (size_t i = 0; i < r->nvars; i++) {
 		const struct var *v = &r->vars[i];
+		/* Some front ends (nginx, lighttpd) pass these headers along
+		 * too; PEP 3333 has them only as CONTENT_TYPE/CONTENT_LENGTH. */
+		if ((v->kl == 17 && memcmp(v->k, "HTTP_CONTENT_TYPE", 17) == 0) ||
+		    (v->kl == 19 && memcmp(v->k, "HTTP_CONTENT_LENGTH", 19) == 0))
+			continue;
 		PyObject *k = key_object(v->k, v->kl);
 		if (!k)
 			goto fail;

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -106,6 +107,15 @@ int main(int argc, char **argv)
 	static struct server s;
 
 	progname = "uwsgi-server";
+	/* Until the master's loop takes them (or a worker sets its handlers),
+	 * these stay pending instead of killing a half-started server. */
+	sigset_t early;
+	sigemptyset(&early);
+	sigaddset(&early, SIGTERM);
+	sigaddset(&early, SIGINT);
+	sigaddset(&early, SIGQUIT);
+	sigaddset(&early, SIGHUP);
+	sigprocmask(SIG_BLOCK, &early, NULL);
 	config_load(&c, argc, argv);
 	if (c.show_config) {
 		config_print(&c, stdout);

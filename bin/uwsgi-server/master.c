@@ -267,6 +267,7 @@ int master_run(struct server *s)
 			respawn_due(&m);
 	}
 	master_fifo_close(&m);
+	free(m.touch);
 	free(m.ws);
 	return 0;
 }

@@ -69,6 +69,8 @@ static int read_head(struct request *r, size_t head_max, up_http_request_t *req,
 {
 	struct conn *c = r->c;
 	up_http_limits_t lim = { .max_head = head_max };
+	/* One deadline for the whole head (see proto_uwsgi.c's want()). */
+	uint64_t deadline = up_now_ms() + (uint64_t)c->timeout_ms;
 	for (;;) {
 		size_t have = c->len - c->used;
 		if (have) {
@@ -91,8 +93,10 @@ static int read_head(struct request *r, size_t head_max, up_http_request_t *req,
 			return PROTO_ERROR;
 		}
 		up_err_t err;
+		uint64_t now = up_now_ms();
+		int left = now >= deadline ? 0 : (int)(deadline - now);
 		ssize_t got = up_read_some(c->fd, c->buf + c->len, c->cap - c->len,
-					   c->timeout_ms, c->peer, &err);
+					   left, c->peer, &err);
 		if (got == 0 && have == 0)
 			return PROTO_EOF;
 		if (got == 0) {

@@ -27,13 +27,17 @@ void proto_begin(struct request *r, struct conn *c)
 
 /* Read from the socket until `need` bytes past c->used are buffered.
  * Returns 1, 0 on EOF before any byte of this request, -1 on error. */
-static int want(struct request *r, size_t need)
+static int want(struct request *r, size_t need, uint64_t deadline)
 {
 	struct conn *c = r->c;
 	up_err_t err;
 	while (c->len - c->used < need) {
+		/* One deadline for the whole head: a client sending a byte at a
+		 * time cannot hold the worker longer than --socket-timeout. */
+		uint64_t now = up_now_ms();
+		int left = now >= deadline ? 0 : (int)(deadline - now);
 		ssize_t n = up_read_some(c->fd, c->buf + c->len, c->cap - c->len,
-					 c->timeout_ms, c->peer, &err);
+					 left, c->peer, &err);
 		if (n == 0 && c->len == c->used)
 			return 0;
 		if (n == 0) {
@@ -113,12 +117,13 @@ int proto_uwsgi_read(struct request *r, size_t buffer_size)
 	struct conn *c = r->c;
 	up_stream_t st;
 	up_packet_t pkt;
-	int rc = want(r, UP_HEADER_SIZE);
+	uint64_t deadline = up_now_ms() + (uint64_t)c->timeout_ms;
+	int rc = want(r, UP_HEADER_SIZE, deadline);
 	if (rc <= 0)
 		return rc;
 	up_stream_init(&st, buffer_size, UP_STREAM_DETECT_HTTP);
 	rc = up_stream_parse(&st, c->buf + c->used, c->len - c->used, &pkt);
-	if (rc == 0 && want(r, st.need) < 0)
+	if (rc == 0 && want(r, st.need, deadline) < 0)
 		return PROTO_ERROR;
 	if (rc == 0)
 		rc = up_stream_parse(&st, c->buf + c->used, c->len - c->used, &pkt);

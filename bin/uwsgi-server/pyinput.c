@@ -80,6 +80,8 @@ static Py_ssize_t fill(Input *in)
 
 static PyObject *take(Input *in, size_t n)
 {
+	if (n == 0)
+		return PyBytes_FromStringAndSize("", 0);  /* buf may still be NULL */
 	PyObject *o = PyBytes_FromStringAndSize(in->buf + in->off, (Py_ssize_t)n);
 	if (o)
 		in->off += n;
@@ -108,7 +110,8 @@ static PyObject *Input_read(Input *in, PyObject *args)
 	if (!out)
 		return NULL;
 	char *p = PyBytes_AS_STRING(out);
-	memcpy(p, in->buf + in->off, have);
+	if (have)
+		memcpy(p, in->buf + in->off, have);
 	in->off += have;
 	size_t done = have;
 	while (done < (size_t)size) {
@@ -132,7 +135,8 @@ static PyObject *readline_n(Input *in, Py_ssize_t size)
 	for (;;) {
 		size_t have = in->len - in->off;
 		size_t limit = size >= 0 && (size_t)size < have ? (size_t)size : have;
-		char *nl = memchr(in->buf + in->off + scanned, '\n', limit - scanned);
+		char *nl = limit > scanned ? memchr(in->buf + in->off + scanned, '\n',
+						    limit - scanned) : NULL;
 		if (nl)
 			return take(in, (size_t)(nl - (in->buf + in->off)) + 1);
 		if (size >= 0 && have >= (size_t)size)
