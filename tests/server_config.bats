@@ -57,6 +57,10 @@ SETTINGS=(
 	"master-fifo /run/app.fifo"
 	"touch-reload /srv/app/reload"
 	"management-allow 10.0.0.0/8"
+	"cheaper 2"
+	"cheaper-initial 3"
+	"cheaper-step 2"
+	"cheaper-overload 5"
 	"reaper"
 	"stats 127.0.0.1:9191"
 	"stats-http"
@@ -113,6 +117,10 @@ worker-reload-mercy = 15
 master-fifo = /run/app.fifo
 touch-reload = /srv/app/reload
 management-allow = 10.0.0.0/8
+cheaper = 2
+cheaper-initial = 3
+cheaper-step = 2
+cheaper-overload = 5
 reaper = true
 stats = 127.0.0.1:9191
 stats-http = true
@@ -147,6 +155,10 @@ evil-reload-on-rss = 0
 limit-as = 0
 reload-mercy = 60
 worker-reload-mercy = 60
+cheaper = 0
+cheaper-initial = 0
+cheaper-step = 1
+cheaper-overload = 3
 buffer-size = 4096
 socket-timeout = 4
 limit-post = 0

@@ -30,6 +30,8 @@ static void set_defaults(struct config *c)
 	c->buffer_size = 4096;
 	c->socket_timeout = 4;
 	c->reload_mercy = 60;
+	c->cheaper_step = 1;
+	c->cheaper_overload = 3;
 	c->worker_reload_mercy = 60;
 }
 

@@ -88,6 +88,10 @@ struct config {
 	struct strlist touch_reload;   /* --touch-reload FILE (repeatable) */
 	int reaper;                    /* --reaper */
 	struct strlist management_allow; /* --management-allow ADDR[/BITS] */
+	int cheaper;                   /* --cheaper N: at least N workers run */
+	int cheaper_initial;           /* --cheaper-initial N: how many start */
+	int cheaper_step;              /* --cheaper-step N (default 1) */
+	int cheaper_overload;          /* --cheaper-overload SECONDS (default 3) */
 
 	/* stats */
 	char *stats;                   /* --stats ADDR: the stats server */

@@ -68,6 +68,10 @@ const struct opt cfg_opts[] = {
 	{ GROUP_HEALING, "master-fifo", 0, ARG_REQUIRED, "PATH", "read one-letter commands from the FIFO PATH (repeatable)", LIST(master_fifo) },
 	{ GROUP_HEALING, "touch-reload", 0, ARG_REQUIRED, "FILE", "reload gracefully when FILE's mtime changes (repeatable)", LIST(touch_reload) },
 	{ GROUP_HEALING, "management-allow", 0, ARG_REQUIRED, "ADDR[/BITS]", "accept reload packets (modifier1 97/98) from ADDR (repeatable)", LIST(management_allow) },
+	{ GROUP_HEALING, "cheaper", 0, ARG_REQUIRED, "N", "run at least N workers, more under load up to --processes", INT(cheaper, 0, 1024) },
+	{ GROUP_HEALING, "cheaper-initial", 0, ARG_REQUIRED, "N", "workers started with --cheaper (default: N of --cheaper)", INT(cheaper_initial, 0, 1024) },
+	{ GROUP_HEALING, "cheaper-step", 0, ARG_REQUIRED, "N", "workers added at a time under load (default 1)", INT(cheaper_step, 1, 1024) },
+	{ GROUP_HEALING, "cheaper-overload", 0, ARG_REQUIRED, "SECONDS", "busy or idle this long before adding or stopping workers (default 3)", INT(cheaper_overload, 1, 3600) },
 	{ GROUP_HEALING, "reaper", 0, ARG_NONE, NULL, "reap every child (under an external process manager)", FLAG(reaper) },
 
 	{ GROUP_LOGGING, "stats", 0, ARG_REQUIRED, "ADDR", "serve stats as uWSGI 2.0 JSON on ADDR (run by the master)", STR(stats) },

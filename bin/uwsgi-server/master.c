@@ -154,6 +154,17 @@ void master_reload_workers(struct master *m, int brutal)
 	master_signal_all(m, brutal ? SIGKILL : SIGTERM);
 }
 
+/* The stats list every worker --processes allows: those not running now
+ * (--cheaper) show "cheap", as in uWSGI. */
+static void publish_count(struct master *m)
+{
+	struct scoreboard *sb = m->s->sb;
+	int shown = m->s->c->cheaper && m->s->c->processes > m->n ? m->s->c->processes : m->n;
+	for (int i = m->n; i < shown; i++)
+		sb->w[i].status = WORKER_CHEAP;
+	sb->nworkers = shown;
+}
+
 void master_add_worker(struct master *m)
 {
 	if (m->n >= m->cap) {
@@ -161,7 +172,8 @@ void master_add_worker(struct master *m)
 		return;
 	}
 	m->n++;
-	m->s->sb->nworkers = m->n;
+	publish_count(m);
+	m->s->sb->w[m->n - 1].status = WORKER_IDLE;
 	m->ws[m->n - 1].fast_deaths = 0;
 	spawn(m, m->n);
 }
@@ -174,7 +186,7 @@ void master_remove_worker(struct master *m)
 	}
 	struct wstate *w = &m->ws[m->n - 1];
 	m->n--;
-	m->s->sb->nworkers = m->n;
+	publish_count(m);
 	w->respawn_at_ms = 0;
 	if (w->pid > 0) {
 		warn("removing worker %d (pid: %d)", m->n + 1, (int)w->pid);
@@ -233,8 +245,16 @@ int master_run(struct server *s)
 			    .fifo_fd = -1, .fifo_keep = -1 };
 	m.cap = s->sb->capacity;
 	m.ws = calloc((size_t)m.cap, sizeof *m.ws);
-	if (!m.ws)
+	m.busy_us = calloc((size_t)m.cap, sizeof *m.busy_us);
+	if (!m.ws || !m.busy_us)
 		die(1, "out of memory");
+	if (s->c->cheaper) {
+		int start = s->c->cheaper_initial ? s->c->cheaper_initial : s->c->cheaper;
+		m.n = start < s->c->processes ? start : s->c->processes;
+		warn("cheaper: %d of %d workers to start, never fewer than %d", m.n,
+		     s->c->processes, s->c->cheaper);
+	}
+	publish_count(&m);
 	m.sfd = setup_signals();
 	m.stats_fd = stats_open(s->c);
 	master_fifo_open(&m);
@@ -268,6 +288,7 @@ int master_run(struct server *s)
 	}
 	master_fifo_close(&m);
 	free(m.touch);
+	free(m.busy_us);
 	free(m.ws);
 	return 0;
 }

@@ -29,6 +29,9 @@ struct master {
 					keeps it from signalling EOF forever */
 	size_t fifo_idx;
 	struct timespec *touch;      /* mtimes of the --touch-reload files */
+	/* --cheaper: seconds every running worker was busy / one was idle */
+	int overloaded_s, idle_s;
+	uint64_t *busy_us;           /* each worker's running_time at the last check */
 };
 
 /* master.c */
@@ -53,5 +56,6 @@ void master_checks_init(struct master *m);
 int master_checks(struct master *m);
 void master_log_stats(struct master *m);
 void master_log_requests(struct master *m);
+void master_cheaper(struct master *m);
 
 #endif

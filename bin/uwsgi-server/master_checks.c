@@ -114,9 +114,56 @@ int master_checks(struct master *m)
 			}
 		}
 	}
+	if (c->cheaper)
+		master_cheaper(m);
 	if (touched(m))
 		return master_command(m, 'r');
 	return 0;
+}
+
+/* --cheaper, once a second: a worker that spent over 90% of the last
+ * second in requests counts as busy. All running workers busy (or a
+ * listen queue) for --cheaper-overload seconds starts --cheaper-step more;
+ * a worker idle that long above the --cheaper minimum is stopped
+ * gracefully, one at a time. */
+void master_cheaper(struct master *m)
+{
+	const struct config *c = m->s->c;
+	struct scoreboard *sb = m->s->sb;
+	int running = 0, busy = 0;
+	uint64_t total = 0;
+	for (int i = 0; i < m->n; i++) {
+		uint64_t t = sb->w[i].running_time_us;
+		uint64_t used = t - m->busy_us[i];
+		m->busy_us[i] = t;
+		if (m->ws[i].pid <= 0)
+			continue;
+		running++;
+		total += used;
+		if (used > 900000 || sb->w[i].status == WORKER_BUSY)
+			busy++;
+	}
+	m->overloaded_s = (running == m->n && busy == running) || sb->backlog
+		? m->overloaded_s + 1 : 0;
+	/* Idle: the last second's work would have fitted in one worker fewer
+	 * at half their capacity. */
+	int spare = m->n > c->cheaper && !sb->backlog &&
+		    total < (uint64_t)(m->n - 1) * 500000;
+	m->idle_s = spare ? m->idle_s + 1 : 0;
+	if (m->overloaded_s >= c->cheaper_overload && m->n < c->processes) {
+		int add = c->cheaper_step;
+		warn("cheaper: all %d workers busy for %d s: starting %d more", m->n,
+		     m->overloaded_s, add < c->processes - m->n ? add : c->processes - m->n);
+		for (int k = 0; k < add && m->n < c->processes; k++) {
+			master_add_worker(m);
+			m->busy_us[m->n - 1] = sb->w[m->n - 1].running_time_us;
+		}
+		m->overloaded_s = 0;
+	} else if (m->idle_s >= c->cheaper_overload) {
+		warn("cheaper: %d s of spare capacity: stopping worker %d", m->idle_s, m->n);
+		master_remove_worker(m);
+		m->idle_s = 0;
+	}
 }
 
 void master_log_stats(struct master *m)

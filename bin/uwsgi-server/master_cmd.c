@@ -93,6 +93,14 @@ int master_command(struct master *m, char cmd)
 	case 'P': rewrite_pidfile(m); return 0;
 	case '+': master_add_worker(m); return 0;
 	case '-': master_remove_worker(m); return 0;
+	case 'c':
+		if (m->n < m->s->c->processes)
+			master_add_worker(m);
+		return 0;
+	case 'C':
+		if (m->n > (m->s->c->cheaper ? m->s->c->cheaper : 1))
+			master_remove_worker(m);
+		return 0;
 	case '\n': case '\r': case ' ': case '\t': return 0;
 	}
 	if (cmd >= '0' && cmd <= '9') {

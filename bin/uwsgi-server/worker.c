@@ -259,12 +259,19 @@ static int client_gone(const struct request *r)
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
 
+static int should_listen(struct wthread *t);
+
 static void handle(struct wthread *t, struct request *r)
 {
 	if (t->s->sb->backlog && client_gone(r)) {
 		r->keep_alive = 0;
 		return;
 	}
+	/* Holding idle keep-alive clients while a sibling has none and
+	 * nothing to do (a worker just added, say): end this connection after
+	 * its answer, so the client's next one can land there. */
+	if (r->keep_alive && t->nparked > 0 && !should_listen(t))
+		r->keep_alive = 0;
 	struct server *s = t->s;
 	const struct config *c = s->c;
 	int64_t start = wall_us();
