@@ -16,10 +16,18 @@ FUZZ_CC ?= clang
 FUZZ_SECONDS ?= 60
 
 ifeq ($(SANITIZE),1)
-BUILD ?= build/san
+BASE := build/san
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 else
-BUILD ?= build
+BASE := build
+endif
+# ROCK_SOLID=1: a server without request threads (and, as they arrive,
+# sub-interpreters, dynamic apps and code evaluation), in its own folder.
+ifeq ($(ROCK_SOLID),1)
+BUILD ?= $(BASE)/rock
+VARIANT := -DUP_ROCK_SOLID
+else
+BUILD ?= $(BASE)
 endif
 
 WARN := -Wall -Wextra -Wshadow -Wformat=2
@@ -28,7 +36,7 @@ WARN += -Werror
 endif
 CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE -DUP_VERSION='"$(VERSION)"' -Ilib/include \
-	$(WARN) $(CFLAGS) $(SANFLAGS) -fPIC -MMD -MP
+	$(WARN) $(CFLAGS) $(SANFLAGS) $(VARIANT) -fPIC -MMD -MP
 ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 
 # What each tool links beyond the library (only the server links Python).
@@ -91,6 +99,7 @@ deps:
 
 check: deps
 	@$(MAKE) --no-print-directory all unit
+	@$(MAKE) --no-print-directory ROCK_SOLID=1 $(BASE)/rock/bin/uwsgi-server
 	@UP_BUILD=$(BUILD) UP_VERSION=$(VERSION) bash tests/run-tests
 
 run: deps

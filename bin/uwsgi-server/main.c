@@ -25,7 +25,11 @@
 
 void server_print_version(void)
 {
+#ifdef UP_ROCK_SOLID
+	printf("%s %s (ROCK_SOLID)\n", progname, UP_VERSION);
+#else
 	print_version();
+#endif
 	/* The runtime's version, not the header's: it proves what is linked. */
 	printf("embedded Python %.*s\n", (int)strcspn(Py_GetVersion(), " "), Py_GetVersion());
 }
@@ -117,6 +121,13 @@ int main(int argc, char **argv)
 	sigaddset(&early, SIGHUP);
 	sigprocmask(SIG_BLOCK, &early, NULL);
 	config_load(&c, argc, argv);
+#ifdef UP_ROCK_SOLID
+	/* What this build leaves out is refused, not silently ignored. */
+	if (c.threads > 1)
+		die(1, "--threads %d: this ROCK_SOLID build has no request threads", c.threads);
+	if (c.enable_threads)
+		die(1, "--enable-threads: this ROCK_SOLID build has no request threads");
+#endif
 	if (c.show_config) {
 		config_print(&c, stdout);
 		config_free(&c);

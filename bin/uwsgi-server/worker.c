@@ -509,12 +509,16 @@ void worker_run(struct server *s, int wid)
 		thread_setup(&th[i], s, wid, i);
 	/* The main thread serves too; it gives up the GIL for the others. */
 	PyThreadState *main_ts = PyEval_SaveThread();
+#ifndef UP_ROCK_SOLID
 	for (int i = 1; i < n; i++)
 		if (pthread_create(&th[i].tid, NULL, thread_main, &th[i]) != 0)
 			die(1, "worker %d: cannot start thread %d", wid, i);
+#endif
 	thread_main(&th[0]);
+#ifndef UP_ROCK_SOLID
 	for (int i = 1; i < n; i++)
 		pthread_join(th[i].tid, NULL);
+#endif
 	PyEval_RestoreThread(main_ts);
 	s->sb->w[wid - 1].pid = 0;
 	_exit(0);
