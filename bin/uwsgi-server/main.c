@@ -19,6 +19,7 @@
 #include "die.h"
 #include "log.h"
 #include "mgmt.h"
+#include "pymod.h"
 #include "server.h"
 #include "static.h"
 #include "wsgi.h"
@@ -159,6 +160,8 @@ int main(int argc, char **argv)
 	     UP_VERSION, (int)strcspn(Py_GetVersion(), " "), Py_GetVersion(), (int)getpid(),
 	     c.processes, c.processes > 1 ? "s" : "", c.threads, c.threads > 1 ? "s" : "",
 	     c.master ? ", master" : "");
+	s.sb = scoreboard_new(c.processes, c.threads);
+	pymod_set_server(&s);
 	py_init(&c);
 	wsgi_types_init();
 	py_declare_apps(&c, &s.apps);
@@ -167,7 +170,6 @@ int main(int argc, char **argv)
 		     "every request gets a 500");
 	if (!c.lazy_apps)
 		py_load_apps(&s.apps);
-	s.sb = scoreboard_new(c.processes, c.threads);
 	int rc;
 	if (c.master || c.processes > 1)
 		rc = master_run(&s);

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "pymod.h"
 
 /* The loaders are a few lines of Python: importlib does the real work, and
  * errors come back as ordinary Python exceptions with tracebacks. */
@@ -110,6 +111,7 @@ static void extend_sys_path(const struct config *c)
 void py_init(const struct config *c)
 {
 	PyConfig pc;
+	pymod_register();
 	setup_config(&pc, c);
 	PyStatus st = Py_InitializeFromConfig(&pc);
 	PyConfig_Clear(&pc);

@@ -24,6 +24,7 @@
 #include "log.h"
 #include "procmem.h"
 #include "proto.h"
+#include "pymod.h"
 #include "server.h"
 #include "static.h"
 #include "wsgi.h"
@@ -491,6 +492,7 @@ void worker_run(struct server *s, int wid)
 {
 	const struct config *c = s->c;
 	my_pid = getpid();
+	pymod_set_worker(wid);
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	signals();
 	healing_setup(c, wid);

@@ -1,0 +1,33 @@
+/* The `uwsgi` Python module, importable by apps inside the server only.
+ * Each feature lives in its own file and contributes a table of methods
+ * and an init hook; pymod.c assembles the module from the parts listed in
+ * its `parts` table, so adding a feature is one line there. */
+#ifndef UWSGI_SERVER_PYMOD_H
+#define UWSGI_SERVER_PYMOD_H
+
+#include <Python.h>
+
+#include "server.h"
+
+struct pymod_part {
+	const char *name;
+	PyMethodDef *methods;             /* NULL-terminated, may be NULL */
+	int (*init)(PyObject *module);    /* constants, attributes; may be NULL */
+};
+
+/* Make `import uwsgi` possible: call before Py_Initialize. */
+void pymod_register(void);
+
+/* The server the module describes (set once in the master before apps
+ * load; inherited by the workers). */
+void pymod_set_server(struct server *s);
+struct server *pymod_server(void);
+
+/* This process's worker id (1-based), 0 in the master. */
+void pymod_set_worker(int wid);
+int pymod_worker_id(void);
+
+/* The parts (pymod_core.c and the feature files). */
+extern const struct pymod_part pymod_core;
+
+#endif
