@@ -115,7 +115,7 @@ nginx_traffic() {
 	if [ "$1" = uwsgi ]; then
 		start_uwsgi uwsgi "$up" "$APP" --env "DUMP_OUT=$T/env"
 	else
-		drop='^SCRIPT_NAME=$'
+		drop='^(SCRIPT_NAME|SERVER_NAME|HTTP_CONTENT_TYPE|HTTP_CONTENT_LENGTH)='
 		up_server uwsgi --master --processes 1 --socket "127.0.0.1:$up" \
 			--wsgi-file "$APP" --env "DUMP_OUT=$T/env"
 		wait_port "$up" || { show_log uwsgi; return 1; }
@@ -157,9 +157,11 @@ nginx_traffic() {
 		jqc ".[] | select(.kind == \"request\" and .vars.PATH_INFO == \"/$p\") | .vars |
 			to_entries[] | \"\\(.key)=\\(.value)\"" | jq -r . | LC_ALL=C sort >"$T/$p.decoded"
 		[ "$(wc -l <"$T/$p.decoded")" -ge 15 ]
-		# uwsgi-server fills in the SCRIPT_NAME nginx leaves out; it is
-		# not on the wire.
-		diff -u <(grep -v "${drop:-^$}" "$T/env/$p.env" | LC_ALL=C sort) "$T/$p.decoded"
+		# uwsgi-server fills in the SCRIPT_NAME nginx leaves out and the
+		# SERVER_NAME it sends empty, and leaves out the HTTP_CONTENT_* copies
+		# of CONTENT_*: those differ from the wire.
+		diff -u <(grep -Ev "${drop:-^$}" "$T/env/$p.env" | LC_ALL=C sort) \
+			<(grep -Ev "${drop:-^$}" "$T/$p.decoded")
 	done
 	# Each response carries its request's id, status, body and latency.
 	for p in /hi:10 /form:7 /upload:18; do
