@@ -281,3 +281,22 @@ while time.time() < end:
 print("ok", ok, "failed", len(bad), *bad[:3])
 PY
 }
+
+# stats_eval PORT EXPR: the Python expression EXPR evaluated over d, the
+# stats JSON document a server serves on 127.0.0.1:PORT (its --stats
+# socket), printed as JSON (a string as itself).
+stats_eval() {
+	"$PY" - "$1" "$2" <<'PY'
+import json, socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+raw = b""
+while True:
+    b = s.recv(65536)
+    if not b:
+        break
+    raw += b
+d = json.loads(raw)
+r = eval(sys.argv[2])
+print(r if isinstance(r, str) else json.dumps(r))
+PY
+}
