@@ -79,6 +79,14 @@ SETTINGS=(
 	"uid www-data"
 	"gid www-data"
 	"die-on-term"
+	"locks 4"
+	"sharedarea 2"
+	"cache 100"
+	"cache-blocksize 4096"
+	"cache2 name=sessions,items=50,blocksize=1024"
+	"spooler /var/spool/app"
+	"spooler-processes 3"
+	"spooler-frequency 10"
 )
 
 # What --show-config prints for SETTINGS, written out by hand.
@@ -138,7 +146,15 @@ pidfile = /run/app.pid
 daemonize = /var/log/daemon.log
 uid = www-data
 gid = www-data
-die-on-term = true'
+die-on-term = true
+locks = 4
+sharedarea = 2
+cache = 100
+cache-blocksize = 4096
+cache2 = name=sessions,items=50,blocksize=1024
+spooler = /var/spool/app
+spooler-processes = 3
+spooler-frequency = 10'
 
 # The defaults alone.
 DEFAULTS='[uwsgi]
@@ -162,7 +178,13 @@ cheaper-overload = 3
 buffer-size = 4096
 socket-timeout = 4
 limit-post = 0
-post-buffering = 0'
+post-buffering = 0
+locks = 0
+sharedarea = 0
+cache = 0
+cache-blocksize = 65536
+spooler-processes = 1
+spooler-frequency = 30'
 
 # The one stderr line of the last `run --separate-stderr`: exit 1, nothing
 # on stdout, exactly "uwsgi-server: MESSAGE" on stderr.

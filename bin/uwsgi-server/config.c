@@ -33,6 +33,9 @@ static void set_defaults(struct config *c)
 	c->cheaper_step = 1;
 	c->cheaper_overload = 3;
 	c->worker_reload_mercy = 60;
+	c->cache_blocksize = 65536;
+	c->spooler_processes = 1;
+	c->spooler_frequency = 30;
 }
 
 /* UWSGI_<NAME>: the option's name upper-cased with '-' as '_', as uWSGI

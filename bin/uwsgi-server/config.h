@@ -97,6 +97,18 @@ struct config {
 	char *stats;                   /* --stats ADDR: the stats server */
 	int stats_http;                /* --stats-http: answer it as HTTP */
 
+	/* the uwsgi module's shared memory */
+	int locks;                     /* --locks N: user locks 1..N besides lock 0 */
+	int sharedarea;                /* --sharedarea PAGES (0: none) */
+	int cache;                     /* --cache ITEMS (0: no cache) */
+	size_t cache_blocksize;        /* --cache-blocksize BYTES (default 65536) */
+	struct strlist cache2;         /* --cache2 name=N,items=N[,blocksize=B][,keysize=K] */
+
+	/* the uwsgi module's spooler */
+	char *spooler;                 /* --spooler DIR */
+	int spooler_processes;         /* --spooler-processes N (default 1) */
+	int spooler_frequency;         /* --spooler-frequency SECONDS (default 30) */
+
 	/* introspection */
 	int show_config;               /* --show-config: print the resolved
 					  configuration as an ini file, exit */

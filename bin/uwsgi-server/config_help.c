@@ -15,6 +15,7 @@ static const char *const group_names[] = {
 	[GROUP_LOGGING] = "Logging",
 	[GROUP_STATIC] = "Static files",
 	[GROUP_IDENTITY] = "Identity and lifetime",
+	[GROUP_API] = "Python API (the uwsgi module)",
 	[GROUP_CONFIG] = "Configuration",
 };
 

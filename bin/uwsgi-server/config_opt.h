@@ -16,7 +16,7 @@ enum opt_arg { ARG_NONE, ARG_REQUIRED, ARG_OPTIONAL };
 /* Headings of --help, in table order. */
 enum opt_group {
 	GROUP_SOCKETS, GROUP_PROCESSES, GROUP_APPS, GROUP_LIMITS, GROUP_HEALING,
-	GROUP_LOGGING, GROUP_STATIC, GROUP_IDENTITY, GROUP_CONFIG,
+	GROUP_LOGGING, GROUP_STATIC, GROUP_IDENTITY, GROUP_API, GROUP_CONFIG,
 };
 
 /* Includes (--ini inside an ini file, …) nest at most this deep, which

@@ -98,6 +98,15 @@ const struct opt cfg_opts[] = {
 	{ GROUP_IDENTITY, "gid", 0, ARG_REQUIRED, "GROUP", "switch to GROUP (name or number) after binding", STR(gid) },
 	{ GROUP_IDENTITY, "die-on-term", 0, ARG_NONE, NULL, "SIGTERM shuts down gracefully (always; accepted)", FLAG(die_on_term) },
 
+	{ GROUP_API, "locks", 0, ARG_REQUIRED, "N", "user locks 1..N for uwsgi.lock() besides lock 0 (default 0)", INT(locks, 0, 1024) },
+	{ GROUP_API, "sharedarea", 'A', ARG_REQUIRED, "PAGES", "memory pages shared by all workers: uwsgi.sharedarea_*()", INT(sharedarea, 0, 262144) },
+	{ GROUP_API, "cache", 0, ARG_REQUIRED, "ITEMS", "a shared cache of ITEMS items: uwsgi.cache_*()", INT(cache, 0, 16777216) },
+	{ GROUP_API, "cache-blocksize", 0, ARG_REQUIRED, "BYTES", "largest cache value (default 65536)", SIZE(cache_blocksize, 1, 1 << 30) },
+	{ GROUP_API, "cache2", 0, ARG_REQUIRED, "name=NAME,items=N", "the cache, uWSGI 2.0's way (also blocksize=, keysize=)", LIST(cache2) },
+	{ GROUP_API, "spooler", 'Q', ARG_REQUIRED, "DIR", "run spooler jobs from DIR: uwsgi.spool(), modifier1 17", STR(spooler) },
+	{ GROUP_API, "spooler-processes", 0, ARG_REQUIRED, "N", "spooler processes (default 1)", INT(spooler_processes, 1, 64) },
+	{ GROUP_API, "spooler-frequency", 0, ARG_REQUIRED, "SECONDS", "scan the spooler DIR at least this often; retry delay (default 30)", INT(spooler_frequency, 1, 86400) },
+
 	{ GROUP_CONFIG, "ini", 0, ARG_REQUIRED, "FILE[:SECTION]", "read section [uwsgi] (or SECTION) of an ini file", ACTION(set_ini) },
 	{ GROUP_CONFIG, "xml", 'x', ARG_REQUIRED, "FILE[:ID]", "read <uwsgi> (or <uwsgi id=\"ID\">) of an XML file", ACTION(set_xml) },
 	{ GROUP_CONFIG, "show-config", 0, ARG_NONE, NULL, "print the resolved configuration and exit", set_flag, NULL, F(show_config), 0, 0, NULL },

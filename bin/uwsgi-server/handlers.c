@@ -23,6 +23,9 @@ void handlers_init(const struct server *s)
 	handlers_register(&handler_echo);
 	handlers_register(&handler_reload);
 	handlers_register(&handler_brutal_reload);
+	handlers_register(&handler_spool);
+	handlers_register(&handler_rpc);
+	handlers_register(&handler_signal);
 }
 
 const struct mod_handler *handlers_find(uint8_t modifier1)

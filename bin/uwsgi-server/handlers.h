@@ -38,6 +38,7 @@ const struct mod_handler *handlers_find(uint8_t modifier1);
 /* Entries of the handler modules. */
 extern const struct mod_handler handler_ping, handler_echo, handler_reload,
 	handler_brutal_reload;
+extern const struct mod_handler handler_spool, handler_rpc, handler_signal;
 
 /* What the management handlers need from the server. */
 const struct server *handlers_server(void);

@@ -21,6 +21,7 @@
 #include "mgmt.h"
 #include "pymod.h"
 #include "server.h"
+#include "spooler.h"
 #include "static.h"
 #include "wsgi.h"
 
@@ -151,6 +152,8 @@ int main(int argc, char **argv)
 	/* Whatever can be wrong in the config fails before a socket is bound. */
 	s.statics = static_init(&c);
 	mgmt_init(&c);
+	spooler_init(&c);
+	pymod_shared_setup(&c);
 	sockets_open(&c, &s.ls);
 	drop_privileges(&c);
 	environment(&c);

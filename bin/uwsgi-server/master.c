@@ -18,7 +18,9 @@
 #include "log.h"
 #include "master.h"
 #include "mgmt.h"
+#include "spooler.h"
 #include "stats.h"
+#include "usig.h"
 
 #define BACKOFF_MAX_MS 30000
 
@@ -74,8 +76,10 @@ static void reap(struct master *m)
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		int i = find(m, pid);
-		if (i < 0)
+		if (i < 0) {
+			spooler_reaped(m, pid, status);
 			continue;
+		}
 		struct wstate *w = &m->ws[i];
 		describe_exit(i + 1, pid, status);
 		m->s->sb->w[i].pid = 0;
@@ -110,6 +114,7 @@ static void respawn_due(struct master *m)
 		if (spawn(m, i + 1) < 0)
 			w->respawn_at_ms = now + 1000;
 	}
+	spooler_respawn_due(m);
 }
 
 int master_alive(const struct master *m)
@@ -117,7 +122,7 @@ int master_alive(const struct master *m)
 	int k = 0;
 	for (int i = 0; i < m->cap; i++)
 		k += m->ws[i].pid > 0;
-	return k;
+	return k + spooler_alive();
 }
 
 void master_signal_all(struct master *m, int sig)
@@ -129,6 +134,7 @@ void master_signal_all(struct master *m, int sig)
 			m->ws[i].killed_on_purpose = 1;
 		kill(m->ws[i].pid, sig);
 	}
+	spooler_signal_all(m, sig);
 }
 
 void master_wait_all(struct master *m, int mercy_s)
@@ -262,16 +268,19 @@ int master_run(struct server *s)
 	if (s->c->min_worker_lifetime && s->c->max_requests)
 		warn("--min-worker-lifetime %d: workers younger than that are not recycled",
 		     s->c->min_worker_lifetime);
+	usig_setup(s);
 	for (int i = 0; i < m.n; i++)
 		spawn(&m, i + 1);
+	spooler_spawn_all(&m);
 	int done = 0;
 	uint64_t next_tick = up_now_ms() + 1000;
 	while (!done) {
-		struct pollfd p[3] = { { .fd = m.sfd, .events = POLLIN },
+		struct pollfd p[4] = { { .fd = m.sfd, .events = POLLIN },
 				       { .fd = m.stats_fd, .events = POLLIN },
-				       { .fd = m.fifo_fd, .events = POLLIN } };
+				       { .fd = m.fifo_fd, .events = POLLIN },
+				       { .fd = usig_master_fd(), .events = POLLIN } };
 		uint64_t now = up_now_ms();
-		poll(p, 3, now >= next_tick ? 0 : (int)(next_tick - now));
+		poll(p, 4, now >= next_tick ? 0 : (int)(next_tick - now));
 		struct signalfd_siginfo si;
 		while (!done && read(m.sfd, &si, sizeof si) == sizeof si)
 			done = on_signal(&m, (int)si.ssi_signo);
@@ -279,9 +288,12 @@ int master_run(struct server *s)
 			stats_serve(s, m.stats_fd);
 		if (!done && m.fifo_fd >= 0 && (p[2].revents & POLLIN))
 			done = master_fifo_read(&m);
+		if (!done && (p[3].revents & POLLIN))
+			usig_master_read(&m);
 		if (!done && up_now_ms() >= next_tick) {
 			next_tick = up_now_ms() + 1000;
 			done = master_checks(&m);
+			usig_tick(&m);
 		}
 		if (!done && m.respawn)
 			respawn_due(&m);

@@ -8,6 +8,12 @@ static int worker_id;
 /* Every feature's methods and init hook: one line per feature. */
 static const struct pymod_part *const parts[] = {
 	&pymod_core,
+	&pymod_locks,
+	&pymod_sharedarea,
+	&pymod_cache,
+	&pymod_spooler,
+	&pymod_rpc,
+	&pymod_signal,
 };
 
 #define NPARTS (sizeof parts / sizeof parts[0])

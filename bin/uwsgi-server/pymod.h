@@ -29,5 +29,11 @@ int pymod_worker_id(void);
 
 /* The parts (pymod_core.c and the feature files). */
 extern const struct pymod_part pymod_core;
+extern const struct pymod_part pymod_locks, pymod_sharedarea, pymod_cache;
+extern const struct pymod_part pymod_spooler, pymod_rpc, pymod_signal;
+
+/* Map the locks, the shared area and the cache the config asks for (in the
+ * master, before the first fork; pymod_shared.c). Exits 1 on a bad --cache2. */
+void pymod_shared_setup(const struct config *c);
 
 #endif

@@ -27,6 +27,7 @@
 #include "pymod.h"
 #include "server.h"
 #include "static.h"
+#include "usig.h"
 #include "wsgi.h"
 
 #define KEEPALIVE_IDLE_MS 15000
@@ -55,7 +56,7 @@ struct wthread {
 static volatile sig_atomic_t stopping;
 static pid_t my_pid;
 static int wake_fd = -1;
-static char wake_tag;
+static char wake_tag, signal_tag;
 
 static void on_term(int sig)
 {
@@ -434,6 +435,10 @@ static void *thread_main(void *arg)
 			void *ptr = evs[i].data.ptr;
 			if (ptr == &wake_tag)
 				continue;
+			if (ptr == &signal_tag) {
+				usig_dispatch(usig_worker_fd(t->wid));
+				continue;
+			}
 			if ((char *)ptr >= (char *)s->ls.v &&
 			    (char *)ptr < (char *)(s->ls.v + s->ls.n))
 				accept_one(t, ptr);
@@ -469,6 +474,10 @@ static void thread_setup(struct wthread *t, struct server *s, int wid, int idx)
 	set_listening(t, 1);
 	struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &wake_tag };
 	epoll_ctl(t->ep, EPOLL_CTL_ADD, wake_fd, &ev);
+	/* uwsgi signals: one idle thread runs the handler (usig.h). */
+	struct epoll_event sev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = &signal_tag };
+	if (usig_worker_fd(wid) >= 0)
+		epoll_ctl(t->ep, EPOLL_CTL_ADD, usig_worker_fd(wid), &sev);
 }
 
 static void signals(void)

@@ -1,0 +1,39 @@
+#include "uclient.h"
+
+#include <stdio.h>
+#include <unistd.h>
+
+#include "uwsgiproto/net.h"
+
+int uclient_send(const char *node, int timeout_ms, const void *pkt, size_t n,
+		 up_header_t *h, char *err, size_t errcap)
+{
+	up_addr_t a;
+	up_err_t e;
+	uint8_t raw[UP_HEADER_SIZE];
+	int rc = up_addr_parse(node, &a, &e);
+	if (rc < 0) {
+		snprintf(err, errcap, "%s", e.msg);
+		return -1;
+	}
+	int fd = up_connect(&a, timeout_ms, &e);
+	if (fd < 0) {
+		snprintf(err, errcap, "%s", e.msg);
+		return -1;
+	}
+	/* One deadline for the whole exchange. */
+	uint64_t end = up_now_ms() + (uint64_t)timeout_ms;
+	rc = up_write_all(fd, pkt, n, timeout_ms, up_addr_str(&a), &e);
+	if (rc == 0) {
+		uint64_t now = up_now_ms();
+		rc = up_read_exact(fd, raw, sizeof raw, now < end ? (int)(end - now) : 0,
+				   up_addr_str(&a), &e);
+	}
+	if (rc < 0) {
+		snprintf(err, errcap, "%s", e.msg);
+		close(fd);
+		return -1;
+	}
+	up_header_decode(raw, sizeof raw, h);
+	return fd;
+}
