@@ -68,6 +68,35 @@ static void describe_exit(int wid, pid_t pid, int status)
 		warn("worker %d (pid: %d) exited", wid, (int)pid);
 }
 
+/* A worker that died in a request leaves it in its slot: clear it, or the
+ * next worker there would inherit a harakiri deadline and the load. */
+static void forget_requests(struct scoreboard *sb, int wid)
+{
+	for (int k = 0; k < sb->ncores; k++) {
+		struct core_slot *c = scoreboard_core(sb, wid, k);
+		if (c->in_request)
+			__atomic_add_fetch(&sb->load, -1, __ATOMIC_RELAXED);
+		c->in_request = 0;
+		c->deadline = 0;
+		c->parked = 0;
+	}
+	if (sb->w[wid - 1].status == WORKER_BUSY)
+		sb->w[wid - 1].status = WORKER_IDLE;
+}
+
+/* A worker removed earlier, whose slot was given to a new one, exited. */
+static int retired(struct master *m, pid_t pid, int status)
+{
+	for (int k = 0; k < m->nretiring; k++) {
+		if (m->retiring[k].pid != pid)
+			continue;
+		describe_exit(m->retiring[k].wid, pid, status);
+		m->retiring[k] = m->retiring[--m->nretiring];
+		return 1;
+	}
+	return 0;
+}
+
 /* Reap every child (as PID 1 or --reaper, strays too) and plan respawns,
  * backing off while a worker keeps dying right after its spawn. */
 static void reap(struct master *m)
@@ -76,14 +105,18 @@ static void reap(struct master *m)
 	pid_t pid;
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 		int i = find(m, pid);
+		if (i < 0 && retired(m, pid, status))
+			continue;
 		if (i < 0) {
 			spooler_reaped(m, pid, status);
 			continue;
 		}
 		struct wstate *w = &m->ws[i];
 		describe_exit(i + 1, pid, status);
+		forget_requests(m->s->sb, i + 1);
 		m->s->sb->w[i].pid = 0;
 		w->pid = 0;
+		w->term_sent_ms = 0;
 		if (!m->respawn || m->stopping || i >= m->n)
 			continue;
 		uint64_t now = up_now_ms();
@@ -122,7 +155,7 @@ int master_alive(const struct master *m)
 	int k = 0;
 	for (int i = 0; i < m->cap; i++)
 		k += m->ws[i].pid > 0;
-	return k + spooler_alive();
+	return k + m->nretiring + spooler_alive();
 }
 
 void master_signal_all(struct master *m, int sig)
@@ -134,12 +167,15 @@ void master_signal_all(struct master *m, int sig)
 			m->ws[i].killed_on_purpose = 1;
 		kill(m->ws[i].pid, sig);
 	}
+	for (int k = 0; k < m->nretiring; k++)
+		kill(m->retiring[k].pid, sig);
 	spooler_signal_all(m, sig);
 }
 
 void master_wait_all(struct master *m, int mercy_s)
 {
 	uint64_t deadline = up_now_ms() + (uint64_t)mercy_s * 1000;
+	uint64_t next_check = up_now_ms() + 1000;
 	while (master_alive(m)) {
 		if (up_now_ms() >= deadline) {
 			warn("workers still running after %d s (--reload-mercy): killing them",
@@ -149,6 +185,10 @@ void master_wait_all(struct master *m, int mercy_s)
 		}
 		usleep(10000);
 		reap(m);
+		if (up_now_ms() >= next_check) {
+			master_harakiri(m);
+			next_check = up_now_ms() + 1000;
+		}
 	}
 }
 
@@ -157,6 +197,9 @@ void master_wait_all(struct master *m, int mercy_s)
 void master_reload_workers(struct master *m, int brutal)
 {
 	warn("%s reload of the workers", brutal ? "brutal" : "graceful");
+	for (int i = 0; i < m->cap; i++)
+		if (m->ws[i].pid > 0 && !brutal)
+			m->ws[i].term_sent_ms = up_now_ms();
 	master_signal_all(m, brutal ? SIGKILL : SIGTERM);
 }
 
@@ -177,6 +220,18 @@ void master_add_worker(struct master *m)
 		warn("cannot add a worker: %d is the most this master has room for", m->cap);
 		return;
 	}
+	if (m->ws[m->n].pid > 0) {
+		/* The slot's previous process is still finishing its requests:
+		 * keep track of it apart, and give the slot a new worker. */
+		if (m->nretiring == (int)(sizeof m->retiring / sizeof m->retiring[0])) {
+			warn("cannot add worker %d yet: too many workers still stopping", m->n + 1);
+			return;
+		}
+		m->retiring[m->nretiring].pid = m->ws[m->n].pid;
+		m->retiring[m->nretiring++].wid = m->n + 1;
+		m->ws[m->n].pid = 0;
+		m->ws[m->n].term_sent_ms = 0;
+	}
 	m->n++;
 	publish_count(m);
 	m->s->sb->w[m->n - 1].status = WORKER_IDLE;
@@ -196,6 +251,7 @@ void master_remove_worker(struct master *m)
 	w->respawn_at_ms = 0;
 	if (w->pid > 0) {
 		warn("removing worker %d (pid: %d)", m->n + 1, (int)w->pid);
+		w->term_sent_ms = up_now_ms();
 		kill(w->pid, SIGTERM);
 	}
 }
@@ -279,8 +335,11 @@ int master_run(struct server *s)
 				       { .fd = m.stats_fd, .events = POLLIN },
 				       { .fd = m.fifo_fd, .events = POLLIN },
 				       { .fd = usig_master_fd(), .events = POLLIN } };
-		uint64_t now = up_now_ms();
-		poll(p, 4, now >= next_tick ? 0 : (int)(next_tick - now));
+		uint64_t now = up_now_ms(), wake = next_tick;
+		for (int i = 0; i < m.n; i++)
+			if (!m.ws[i].pid && m.ws[i].respawn_at_ms && m.ws[i].respawn_at_ms < wake)
+				wake = m.ws[i].respawn_at_ms;
+		poll(p, 4, now >= wake ? 0 : (int)(wake - now));
 		struct signalfd_siginfo si;
 		while (!done && read(m.sfd, &si, sizeof si) == sizeof si)
 			done = on_signal(&m, (int)si.ssi_signo);

@@ -16,6 +16,7 @@ struct wstate {
 	uint64_t respawn_at_ms;      /* 0: not waiting to respawn */
 	unsigned fast_deaths;        /* failures within 2 s of spawning, in a row */
 	int killed_on_purpose;       /* by harakiri or a brutal reload: no backoff */
+	uint64_t term_sent_ms;       /* when the master asked it to stop, or 0 */
 };
 
 struct master {
@@ -32,6 +33,9 @@ struct master {
 	/* --cheaper: seconds every running worker was busy / one was idle */
 	int overloaded_s, idle_s;
 	uint64_t *busy_us;           /* each worker's running_time at the last check */
+	struct { pid_t pid; int wid; } retiring[64]; /* removed workers still
+							finishing requests */
+	int nretiring;
 };
 
 /* master.c */
@@ -57,5 +61,6 @@ int master_checks(struct master *m);
 void master_log_stats(struct master *m);
 void master_log_requests(struct master *m);
 void master_cheaper(struct master *m);
+void master_harakiri(struct master *m);
 
 #endif

@@ -41,9 +41,11 @@ static void harakiri(struct master *m, int i, int core, struct core_slot *c, tim
 	log_line("HARAKIRI [core %d] %s since %lld (ran %lld s, limit %d s)", core, c->request,
 		 (long long)c->request_start, (long long)(now - c->request_start),
 		 (int)(c->deadline - c->request_start));
-	if (m->s->c->harakiri_verbose)
+	if (m->s->c->harakiri_verbose) {
+		log_line("HARAKIRI [core %d] vars: %s", core, c->vars);
 		log_line("HARAKIRI worker %d: %llu requests served, RSS %llu bytes", i + 1,
 			 (unsigned long long)w->requests, rss_of(pid));
+	}
 	w->harakiri_count++;
 	c->deadline = 0;
 	m->ws[i].killed_on_purpose = 1;
@@ -87,23 +89,54 @@ static void check_queues(struct master *m)
 	sb->backlog = backlog;
 }
 
-int master_checks(struct master *m)
+/* Kill the workers whose request is past its deadline (strictly past: a
+ * request started late in a second gets its full time). Also run while a
+ * reload waits for the workers. */
+void master_harakiri(struct master *m)
 {
-	check_queues(m);
 	struct scoreboard *sb = m->s->sb;
-	const struct config *c = m->s->c;
 	time_t now = time(NULL);
-	for (int i = 0; i < m->n; i++) {
-		pid_t pid = m->ws[i].pid;
-		if (pid <= 0)
+	for (int i = 0; i < m->cap; i++) {
+		if (m->ws[i].pid <= 0)
 			continue;
 		for (int k = 0; k < sb->ncores; k++) {
 			struct core_slot *core = scoreboard_core(sb, i + 1, k);
-			if (core->in_request && core->deadline && now >= core->deadline) {
+			if (core->in_request && core->deadline && now > core->deadline) {
 				harakiri(m, i, k, core, now);
 				break;
 			}
 		}
+	}
+}
+
+/* Workers the master asked to stop (FIFO w, '-', cheaper) get
+ * --worker-reload-mercy seconds, then SIGKILL. */
+static void worker_mercy(struct master *m)
+{
+	uint64_t now = up_now_ms(), limit = (uint64_t)m->s->c->worker_reload_mercy * 1000;
+	for (int i = 0; i < m->cap; i++) {
+		struct wstate *w = &m->ws[i];
+		if (w->pid > 0 && w->term_sent_ms && now - w->term_sent_ms > limit) {
+			warn("worker %d (pid: %d) still running %d s after being asked to stop "
+			     "(--worker-reload-mercy): killing it", i + 1, (int)w->pid,
+			     m->s->c->worker_reload_mercy);
+			w->killed_on_purpose = 1;
+			kill(w->pid, SIGKILL);
+			w->term_sent_ms = 0;
+		}
+	}
+}
+
+int master_checks(struct master *m)
+{
+	check_queues(m);
+	master_harakiri(m);
+	worker_mercy(m);
+	const struct config *c = m->s->c;
+	for (int i = 0; i < m->n; i++) {
+		pid_t pid = m->ws[i].pid;
+		if (pid <= 0)
+			continue;
 		if (c->evil_reload_on_rss && m->ws[i].pid > 0) {
 			unsigned long long rss = rss_of(pid);
 			if (rss > ((unsigned long long)c->evil_reload_on_rss << 20)) {

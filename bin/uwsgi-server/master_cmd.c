@@ -89,7 +89,12 @@ int master_command(struct master *m, char cmd)
 	case 'q': return shutdown_now(m, 0);
 	case 'Q': return shutdown_now(m, 1);
 	case 's': master_log_stats(m); return 0;
-	case 'l': case 'L': log_reopen(m->s->c); return 0;
+	case 'l': case 'L':
+		log_reopen(m->s->c);
+		for (int i = 0; i < m->cap; i++)
+			if (m->ws[i].pid > 0)
+				kill(m->ws[i].pid, SIGHUP);
+		return 0;
 	case 'P': rewrite_pidfile(m); return 0;
 	case '+': master_add_worker(m); return 0;
 	case '-': master_remove_worker(m); return 0;

@@ -36,6 +36,8 @@ struct conn {
 				     of the body never move it */
 	int timeout_ms;           /* --socket-timeout */
 	struct parked *slot;      /* its idle-time record (worker.c), or NULL */
+	volatile const int *closing; /* set when the worker is about to stop:
+				     answers then end their connection */
 	up_buf_t head;            /* response head waiting to go out with the
 				     first body bytes (one write per response) */
 };

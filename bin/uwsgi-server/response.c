@@ -45,6 +45,10 @@ static int http_framing(struct request *r, int64_t cl, int64_t known, int app_cl
 			r->keep_alive = 0;  /* the close marks the end */
 		}
 	}
+	/* A worker on its way out tells the client, so that its next request
+	 * goes to a new connection instead of into a closing one. */
+	if (r->c->closing && *r->c->closing)
+		r->keep_alive = 0;
 	if (!r->keep_alive)
 		rc |= put(r, "Connection: close\r\n", 19);
 	else if (r->http_minor == 0)

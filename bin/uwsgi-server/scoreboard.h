@@ -24,6 +24,7 @@ struct core_slot {
 	volatile int64_t deadline;     /* harakiri: Unix time, 0 when none */
 	int64_t request_start;         /* Unix time the request began */
 	char request[160];             /* "METHOD URI peer", for harakiri */
+	char vars[1024];               /* its vars, with --harakiri-verbose */
 };
 
 struct worker_slot {

@@ -4,6 +4,7 @@
  * an idle client never pins a thread. A thread serves one request at a
  * time, with the GIL only while Python runs. */
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
@@ -32,6 +33,7 @@
 
 #define KEEPALIVE_IDLE_MS 15000
 #define MAX_PARKED 512
+#define DRAIN_MS 2000
 
 struct parked {
 	int fd, http, unix_socket, peer_port;
@@ -54,6 +56,8 @@ struct wthread {
 };
 
 static volatile sig_atomic_t stopping;
+/* Set with stopping, and before the last request of a recycled worker. */
+static volatile int closing;
 static pid_t my_pid;
 static int wake_fd = -1;
 static char wake_tag, signal_tag;
@@ -62,9 +66,27 @@ static void on_term(int sig)
 {
 	(void)sig;
 	stopping = 1;
+	closing = 1;
 	uint64_t one = 1;
 	ssize_t n = write(wake_fd, &one, sizeof one);
 	(void)n;
+}
+
+/* The master asks the workers to reopen --logto (FIFO l): open, dup2 and
+ * close are async-signal-safe. */
+static const char *logto;
+
+static void on_hup(int sig)
+{
+	(void)sig;
+	if (!logto)
+		return;
+	int fd = open(logto, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0640);
+	if (fd < 0)
+		return;
+	dup2(fd, STDOUT_FILENO);
+	dup2(fd, STDERR_FILENO);
+	close(fd);
 }
 
 static void on_int(int sig)
@@ -263,6 +285,20 @@ static int client_gone(const struct request *r)
 
 static int should_listen(struct wthread *t);
 
+/* "KEY=value KEY=value ...", as much as fits, for --harakiri-verbose. */
+static void record_vars(struct core_slot *core, const struct request *r)
+{
+	size_t at = 0, cap = sizeof core->vars;
+	for (size_t i = 0; i < r->nvars && at + 1 < cap; i++) {
+		int n = snprintf(core->vars + at, cap - at, "%s%.*s=%.*s", i ? " " : "",
+				 (int)r->vars[i].kl, r->vars[i].k, (int)r->vars[i].vl, r->vars[i].v);
+		if (n < 0)
+			break;
+		at += (size_t)n;
+	}
+	core->vars[at < cap ? at : cap - 1] = 0;
+}
+
 static void handle(struct wthread *t, struct request *r)
 {
 	if (t->s->sb->backlog && client_gone(r)) {
@@ -274,6 +310,8 @@ static void handle(struct wthread *t, struct request *r)
 	 * its answer, so the client's next one can land there. */
 	if (r->keep_alive && t->nparked > 0 && !should_listen(t))
 		r->keep_alive = 0;
+	if (recycle_after && (long)t->s->sb->w[t->wid - 1].delta_requests + 1 >= recycle_after)
+		closing = 1;
 	struct server *s = t->s;
 	const struct config *c = s->c;
 	int64_t start = wall_us();
@@ -284,6 +322,8 @@ static void handle(struct wthread *t, struct request *r)
 			  (int)(r->uri_len > 100 ? 100 : r->uri_len), r->uri);
 	int harakiri = request_harakiri(c, r);
 	scoreboard_busy(s->sb, t->wid, t->idx, what, wl, harakiri);
+	if (c->harakiri_verbose && harakiri > 0)
+		record_vars(scoreboard_core(s->sb, t->wid, t->idx), r);
 	if (!c->master && harakiri > 0)
 		raw_harakiri_arm(harakiri, what);
 	if (c->limit_post > 0 && (r->content_length > c->limit_post || r->chunked)) {
@@ -335,7 +375,10 @@ static void serve(struct wthread *t)
 		if (rc != PROTO_REQUEST)
 			break;
 		handle(t, r);
-		if (!c->http || !r->keep_alive || r->write_error || stopping)
+		/* While stopping, an answer sent before the flag said keep-alive: the
+		 * client may already be sending its next request, which the drain
+		 * answers with Connection: close. */
+		if (!c->http || !r->keep_alive || r->write_error)
 			break;
 		if (req_body_drain(r) < 0)
 			break;
@@ -427,28 +470,54 @@ static void *thread_main(void *arg)
 	wsgi_thread_init(&t->py, PyThreadState_Get(), s->c->threads > 1, s->c->processes > 1);
 	PyEval_SaveThread();
 	struct epoll_event evs[64];
-	while (!stopping) {
-		set_listening(t, should_listen(t));
-		int timeout = t->head ? (t->listening ? KEEPALIVE_IDLE_MS : 200) : -1;
+	uint64_t drain_until = 0;
+	for (;;) {
+		int timeout;
+		if (stopping) {
+			/* Draining: no new connections; each idle keep-alive client
+			 * gets one more answer, with Connection: close, so a
+			 * recycle or reload costs it no error. */
+			if (!drain_until) {
+				set_listening(t, 0);
+				epoll_ctl(t->ep, EPOLL_CTL_DEL, wake_fd, NULL);
+				drain_until = up_now_ms() + DRAIN_MS;
+			}
+			uint64_t now = up_now_ms();
+			if (!t->head || now >= drain_until)
+				break;
+			timeout = (int)(drain_until - now);
+		} else {
+			set_listening(t, should_listen(t));
+			timeout = t->head ? (t->listening ? KEEPALIVE_IDLE_MS : 200) : -1;
+		}
 		int n = epoll_wait(t->ep, evs, 64, timeout);
-		for (int i = 0; i < n && !stopping; i++) {
+		for (int i = 0; i < n; i++) {
 			void *ptr = evs[i].data.ptr;
-			if (ptr == &wake_tag)
+			int listener = (char *)ptr >= (char *)s->ls.v &&
+				       (char *)ptr < (char *)(s->ls.v + s->ls.n);
+			if (ptr == &wake_tag || (listener && stopping))
 				continue;
 			if (ptr == &signal_tag) {
 				usig_dispatch(usig_worker_fd(t->wid));
 				continue;
 			}
-			if ((char *)ptr >= (char *)s->ls.v &&
-			    (char *)ptr < (char *)(s->ls.v + s->ls.n))
+			if (listener)
 				accept_one(t, ptr);
 			else
 				resume(t, ptr);
 		}
 		expire_parked(t);
 	}
-	while (t->head)
-		drop_parked(t, t->head);
+	/* A client whose request is already here gets its answer (with
+	 * Connection: close); the others are closed. */
+	while (t->head) {
+		struct parked *p = t->head;
+		char b;
+		if (recv(p->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) == 1)
+			resume(t, p);
+		else
+			drop_parked(t, p);
+	}
 	return NULL;
 }
 
@@ -463,6 +532,7 @@ static void thread_setup(struct wthread *t, struct server *s, int wid, int idx)
 	t->c.cap = 4 + head + 16384;
 	t->c.buf = malloc(t->c.cap);
 	t->c.timeout_ms = c->socket_timeout * 1000;
+	t->c.closing = &closing;
 	up_buf_init(&t->c.head, 1u << 20);
 	t->r.maxvars = head / 4 + 256;
 	t->r.vars = malloc(t->r.maxvars * sizeof *t->r.vars);
@@ -489,9 +559,10 @@ static void signals(void)
 	sa.sa_handler = on_int;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL);
+	sa.sa_handler = on_hup;
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
 	sigset_t none;
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
@@ -501,6 +572,7 @@ void worker_run(struct server *s, int wid)
 {
 	const struct config *c = s->c;
 	my_pid = getpid();
+	logto = c->logto;
 	pymod_set_worker(wid);
 	wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	signals();
@@ -531,6 +603,5 @@ void worker_run(struct server *s, int wid)
 		pthread_join(th[i].tid, NULL);
 #endif
 	PyEval_RestoreThread(main_ts);
-	s->sb->w[wid - 1].pid = 0;
 	_exit(0);
 }
