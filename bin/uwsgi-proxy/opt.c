@@ -256,7 +256,7 @@ static int ini_key(struct opt_run *r, char *line, const char *file, int lineno)
 		key = trim(line);
 		val = trim(eq + 1);
 	}
-	snprintf(who, sizeof who, "%s:%d: %.80s", file, lineno, key);
+	snprintf(who, sizeof who, "%.400s:%d: %.80s", file, lineno, key);
 	const struct opt_def *o = resolve(r, find_long(r, key, strlen(key)));
 	if (!o || o->kind == OPT_HELP || o->kind == OPT_VERSION)
 		return fail(r, "%s:%d: unknown option '%.80s'", file, lineno, key);
