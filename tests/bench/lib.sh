@@ -179,3 +179,36 @@ bench_cmp() {
 		r = op == "<=" ? x <= y : op == ">=" ? x >= y : op == "<" ? x < y : x > y
 		exit !r }'
 }
+
+# bench_nginx PORT:UPSTREAM...: one nginx (1 worker, no access log, client
+# keep-alive) with a server block per pair, listening on 127.0.0.1:PORT and
+# passing everything to the uwsgi socket 127.0.0.1:UPSTREAM with Debian's
+# uwsgi_params; waits until every port answers.
+bench_nginx() {
+	local d=$BENCH_TMP/nginx pair t
+	mkdir -p "$d"
+	{
+		echo "worker_processes 1;"
+		echo "pid $d/nginx.pid;"
+		echo "error_log $d/error.log;"
+		echo "events { worker_connections 1024; }"
+		echo "http {"
+		echo "	access_log off;"
+		echo "	keepalive_timeout 60s;"
+		echo "	keepalive_requests 100000000;"
+		for t in client_body proxy fastcgi uwsgi scgi; do
+			echo "	${t}_temp_path $d/$t;"
+		done
+		for pair in "$@"; do
+			echo "	server {"
+			echo "		listen 127.0.0.1:${pair%%:*};"
+			echo "		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:${pair#*:}; }"
+			echo "	}"
+		done
+		echo "}"
+	} >"$d/nginx.conf"
+	bench_start nginx nginx -p "$d" -c "$d/nginx.conf" -e "$d/error.log" -g 'daemon off;'
+	for pair in "$@"; do
+		bench_wait_port "${pair%%:*}" nginx "$BENCH_PID" || return 1
+	done
+}

@@ -104,35 +104,7 @@ for p in "$ours_http" "$ours_uw" "$uw_http" "$uw_fr" "$ha" "$ha_close"; do
 	bench_wait_port "$p" proxy
 done
 
-mkdir -p "$BENCH_TMP/nginx"
-cat >"$BENCH_TMP/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $BENCH_TMP/nginx/nginx.pid;
-error_log $BENCH_TMP/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	keepalive_timeout 60s;
-	keepalive_requests 100000000;
-	client_body_temp_path $BENCH_TMP/nginx/body;
-	proxy_temp_path $BENCH_TMP/nginx/proxy;
-	fastcgi_temp_path $BENCH_TMP/nginx/fastcgi;
-	uwsgi_temp_path $BENCH_TMP/nginx/uwsgi;
-	scgi_temp_path $BENCH_TMP/nginx/scgi;
-	server {
-		listen 127.0.0.1:$ng_ours;
-		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$ours_uw; }
-	}
-	server {
-		listen 127.0.0.1:$ng_fr;
-		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$uw_fr; }
-	}
-}
-CONF
-bench_start nginx nginx -p "$BENCH_TMP/nginx" -c "$BENCH_TMP/nginx/nginx.conf" \
-	-e "$BENCH_TMP/nginx/error.log" -g 'daemon off;'
-bench_wait_port "$ng_ours" nginx
-bench_wait_port "$ng_fr" nginx
+bench_nginx "$ng_ours:$ours_uw" "$ng_fr:$uw_fr"
 
 # Every front answers the hello world before anything is measured.
 for url in "http://127.0.0.1:$ours_http/" "http://127.0.0.1:$uw_http/" \

@@ -16,29 +16,7 @@ read -r up web <<<"$(bench_ports 2)"
 bench_start server "$bin/uwsgi-server" --master --processes 2 --disable-logging \
 	--socket "127.0.0.1:$up" --wsgi-file tests/bench/apps/hello.py
 bench_wait_port "$up" server "$BENCH_PID"
-d=$BENCH_TMP/nginx
-mkdir -p "$d"
-cat >"$d/nginx.conf" <<CONF
-master_process off;
-worker_processes 1;
-error_log $d/error.log;
-pid $d/nginx.pid;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	client_body_temp_path $d/body;
-	proxy_temp_path $d/proxy;
-	fastcgi_temp_path $d/fastcgi;
-	uwsgi_temp_path $d/uwsgi;
-	scgi_temp_path $d/scgi;
-	server {
-		listen 127.0.0.1:$web;
-		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$up; }
-	}
-}
-CONF
-bench_start nginx nginx -p "$d" -c "$d/nginx.conf" -g 'daemon off;'
-bench_wait_port "$web" nginx "$BENCH_PID"
+bench_nginx "$web:$up"
 
 # Warm up both paths.
 "$bin/uwsgi-send" --bench -n 2000 -c "$conns" "127.0.0.1:$up" / >/dev/null

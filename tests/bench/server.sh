@@ -61,35 +61,7 @@ bench_wait_port "$theirs_http" uwsgi "$theirs_pid"
 bench_wait_port "$theirs_uw" uwsgi "$theirs_pid"
 
 # nginx: one server block per backend, Debian's uwsgi_params.
-mkdir -p "$BENCH_TMP/nginx"
-cat >"$BENCH_TMP/nginx/nginx.conf" <<CONF
-worker_processes 1;
-pid $BENCH_TMP/nginx/nginx.pid;
-error_log $BENCH_TMP/nginx/error.log;
-events { worker_connections 1024; }
-http {
-	access_log off;
-	keepalive_timeout 60s;
-	keepalive_requests 100000000;
-	client_body_temp_path $BENCH_TMP/nginx/body;
-	proxy_temp_path $BENCH_TMP/nginx/proxy;
-	fastcgi_temp_path $BENCH_TMP/nginx/fastcgi;
-	uwsgi_temp_path $BENCH_TMP/nginx/uwsgi;
-	scgi_temp_path $BENCH_TMP/nginx/scgi;
-	server {
-		listen 127.0.0.1:$ng_ours;
-		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$ours_uw; }
-	}
-	server {
-		listen 127.0.0.1:$ng_theirs;
-		location / { include /etc/nginx/uwsgi_params; uwsgi_pass 127.0.0.1:$theirs_uw; }
-	}
-}
-CONF
-bench_start nginx nginx -p "$BENCH_TMP/nginx" -c "$BENCH_TMP/nginx/nginx.conf" \
-	-e "$BENCH_TMP/nginx/error.log" -g 'daemon off;'
-bench_wait_port "$ng_ours" nginx "$BENCH_PID"
-bench_wait_port "$ng_theirs" nginx "$BENCH_PID"
+bench_nginx "$ng_ours:$ours_uw" "$ng_theirs:$theirs_uw"
 
 # Does URL answer the hello world and keep the connection for a second
 # request? (uWSGI's http11-socket only does with a Content-Length.)
