@@ -119,6 +119,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 
 # Targets that take in a tool's own modules rebuild when those change.
 build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
+build/fuzz/fuzz_http_request build/fuzz/fuzz_http_response: tests/fuzz/incremental.h
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \

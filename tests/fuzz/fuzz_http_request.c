@@ -8,6 +8,7 @@
  */
 #include "uwsgiproto/error.h"
 #include "uwsgiproto/http.h"
+#include "incremental.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -30,44 +31,6 @@ static ssize_t parse(const uint8_t *d, size_t n, const up_http_limits_t *lim,
 	r = up_http_parse_request(b, n, lim, &rq, h, cap);
 	free(b);
 	return r;
-}
-
-static int want_prefix(size_t l, size_t size, ssize_t whole)
-{
-	if (size <= 300 || l < 64 || l + 64 > size)
-		return 1;
-	if (whole > 0 && l + 2 >= (size_t)whole && l <= (size_t)whole + 1)
-		return 1;
-	return l % 61 == 0;
-}
-
-static void check_incremental(const uint8_t *data, size_t size,
-                              const up_http_limits_t *lim, size_t cap,
-                              ssize_t whole)
-{
-	ssize_t decided = 0;
-
-	for (size_t l = 0; l < size; l++) {
-		ssize_t r;
-
-		if (!want_prefix(l, size, whole))
-			continue;
-		r = parse(data, l, lim, cap);
-		if (whole > 0) {
-			if (r != (l < (size_t)whole ? 0 : whole))
-				__builtin_trap();
-		} else if (whole == 0) {
-			if (r != 0)
-				__builtin_trap();
-		} else {
-			if (r != 0 && r != whole)
-				__builtin_trap();
-			if (decided && r != decided)
-				__builtin_trap();
-			if (r)
-				decided = r;
-		}
-	}
 }
 
 struct seen {
@@ -115,7 +78,7 @@ static void check_request(const uint8_t *data, size_t size,
 
 	if (whole > (ssize_t)size)
 		__builtin_trap();
-	check_incremental(data, size, lim, cap, whole);
+	check_incremental(data, size, lim, cap, whole, parse);
 	if (whole <= 0)
 		return;
 
