@@ -103,10 +103,12 @@ static int64_t wall_us(void)
 }
 
 /* ---- idle keep-alive connections ---------------------------------------
- * A connection between requests waits in the thread's epoll set with
- * EPOLLONESHOT: registered once, re-armed with one epoll_ctl per park, and
- * disarmed by the kernel when it fires, so resuming costs no system call.
- * Its record lives until the connection closes. */
+ * A connection between requests waits in the thread's epoll set,
+ * registered once (edge-triggered) when it is first parked: parking again
+ * and resuming cost no system call. Only this thread's set holds it, so no
+ * other thread can wake for it. An edge may be stale (its bytes were read
+ * with the previous request): resume() then finds nothing and parks the
+ * connection again. Its record lives until the connection closes. */
 
 static void unlink_parked(struct wthread *t, struct parked *p)
 {
@@ -120,6 +122,19 @@ static void unlink_parked(struct wthread *t, struct parked *p)
 		t->tail = p->prev;
 	p->prev = p->next = NULL;
 	t->nparked--;
+}
+
+/* Append p to the idle list (the newest last). */
+static void link_parked(struct wthread *t, struct parked *p)
+{
+	p->next = NULL;
+	p->prev = t->tail;
+	if (t->tail)
+		t->tail->next = p;
+	else
+		t->head = p;
+	t->tail = p;
+	t->nparked++;
 }
 
 static void drop_parked(struct wthread *t, struct parked *p)
@@ -141,7 +156,7 @@ static void park(struct wthread *t)
 {
 	struct conn *c = &t->c;
 	struct parked *p = c->slot;
-	int op = EPOLL_CTL_MOD;
+	int op = 0;
 	if (!p) {
 		p = malloc(sizeof *p);
 		if (!p) {
@@ -157,19 +172,17 @@ static void park(struct wthread *t)
 		op = EPOLL_CTL_ADD;
 	}
 	c->slot = NULL;
-	if (t->nparked >= MAX_PARKED)
-		drop_parked(t, t->head);
+	if (t->nparked >= MAX_PARKED) {
+		/* The newest goes, not the oldest: an older record may be in
+		 * the batch of events being handled. */
+		close(p->fd);
+		free(p);
+		return;
+	}
 	p->since_ms = up_now_ms();
-	p->next = NULL;
-	p->prev = t->tail;
-	if (t->tail)
-		t->tail->next = p;
-	else
-		t->head = p;
-	t->tail = p;
-	t->nparked++;
-	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLONESHOT, .data.ptr = p };
-	if (epoll_ctl(t->ep, op, p->fd, &ev) < 0)
+	link_parked(t, p);
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP | EPOLLET, .data.ptr = p };
+	if (op == EPOLL_CTL_ADD && epoll_ctl(t->ep, op, p->fd, &ev) < 0)
 		drop_parked(t, p);
 }
 
@@ -299,6 +312,29 @@ static void record_vars(struct core_slot *core, const struct request *r)
 	core->vars[at < cap ? at : cap - 1] = 0;
 }
 
+static size_t put(char *p, const char *s, size_t n)
+{
+	memcpy(p, s, n);
+	return n;
+}
+
+/* "PEER - METHOD URI" (the URI cut at 100 bytes) for the scoreboard and
+ * harakiri reports; what fits in 160 bytes, without printf on every
+ * request. */
+static int describe(char what[160], const struct request *r)
+{
+	const char *peer = r->c->peer[0] ? r->c->peer : "-";
+	size_t pl = strnlen(peer, 45), ml = r->method_len < 10 ? r->method_len : 10;
+	size_t ul = r->uri_len > 100 ? 100 : r->uri_len, at = 0;
+	at += put(what + at, peer, pl);
+	at += put(what + at, " - ", 3);
+	at += put(what + at, r->method, ml);
+	at += put(what + at, " ", 1);
+	at += put(what + at, r->uri, ul);
+	what[at] = 0;
+	return (int)at;
+}
+
 static void handle(struct wthread *t, struct request *r)
 {
 	if (t->s->sb->backlog && client_gone(r)) {
@@ -317,9 +353,7 @@ static void handle(struct wthread *t, struct request *r)
 	int64_t start = wall_us();
 	struct sb_request q = { .wid = t->wid, .core = t->idx, .app = -1 };
 	char what[160];
-	int wl = snprintf(what, sizeof what, "%s - %.*s %.*s", r->c->peer[0] ? r->c->peer : "-",
-			  (int)r->method_len, r->method,
-			  (int)(r->uri_len > 100 ? 100 : r->uri_len), r->uri);
+	int wl = describe(what, r);
 	int harakiri = request_harakiri(c, r);
 	scoreboard_busy(s->sb, t->wid, t->idx, what, wl, harakiri);
 	if (c->harakiri_verbose && harakiri > 0)
@@ -358,14 +392,16 @@ static void handle(struct wthread *t, struct request *r)
 	maybe_recycle(t);
 }
 
-/* Serve requests on the connection in t->c until it closes or idles. */
-static void serve(struct wthread *t)
+/* Serve requests on the connection in t->c until it closes or idles; the
+ * first `have` bytes of its buffer are already read. */
+static void serve(struct wthread *t, size_t have)
 {
 	struct conn *c = &t->c;
 	struct request *r = &t->r;
 	const struct config *cf = t->s->c;
 	size_t head_max = cf->buffer_size > 16384 ? cf->buffer_size : 16384;
-	c->len = c->used = c->keep = 0;
+	c->len = have;
+	c->used = c->keep = 0;
 	for (;;) {
 		proto_begin(r, c);
 		int rc = c->http ? proto_http_read(r, head_max)
@@ -406,7 +442,7 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
 			  &c->peer_port);
 	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
-	serve(t);
+	serve(t, 0);
 }
 
 static void resume(struct wthread *t, struct parked *p)
@@ -420,7 +456,20 @@ static void resume(struct wthread *t, struct parked *p)
 	memcpy(c->peer, p->peer, sizeof c->peer);
 	memcpy(c->local_port, p->local_port, sizeof c->local_port);
 	c->slot = p;
-	serve(t);
+	/* The read the request needs anyway, without waiting: a stale edge
+	 * finds nothing, and the connection goes back to idling as it was. */
+	ssize_t n = recv(c->fd, c->buf, c->cap, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		c->slot = NULL;
+		p->since_ms = up_now_ms();
+		link_parked(t, p);
+		return;
+	}
+	if (n <= 0) {
+		conn_close(t);
+		return;
+	}
+	serve(t, (size_t)n);
 }
 
 /* ---- threads -------------------------------------------------------------- */
