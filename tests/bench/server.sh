@@ -16,6 +16,11 @@
 # Targets: keep-alive >= 1.5x uWSGI's requests/s and <= 0.6x its CPU per
 # request; nginx <= its CPU per request; worker RSS <= uWSGI's.
 #
+# A third run loads the HTTP sockets with many keep-alive clients
+# (SERVER_BENCH_MANY_CONNS, default 16) and, in the middle of it, asks
+# whether one more client is answered within 2 s (a browser arriving at a
+# busy site).
+#
 # SERVER_BENCH_SECONDS (default 10) per measured run, after a 2 s warm-up;
 # SERVER_BENCH_CONNS (default 2: one per worker, see below) and
 # SERVER_BENCH_NGINX_CONNS (default 16) wrk connections.
@@ -36,6 +41,9 @@ conns=${SERVER_BENCH_CONNS:-2}
 # nginx opens a new upstream connection per request, so neither server
 # pins one: more client connections keep both workers busy.
 nginx_conns=${SERVER_BENCH_NGINX_CONNS:-16}
+# More keep-alive clients than workers: what a public site sees. uWSGI's
+# workers each hold one of them; the rest wait (wrk counts only answers).
+many_conns=${SERVER_BENCH_MANY_CONNS:-16}
 
 # shellcheck source=tests/bench/lib.sh
 . "$root/tests/bench/lib.sh"
@@ -80,10 +88,16 @@ keepalive() {
 # when it does not.
 declare -A R
 run() {
-	local name=$1 url=$2 n=$3 pid=$4 port=${5:-} tw=0
+	local name=$1 url=$2 n=$3 pid=$4 port=${5:-} tw=0 probe=
 	bench_wrk "$name-warmup" "$url" "$n" 2 || exit 1
 	[ -n "$port" ] && tw=$(bench_time_wait "$port")
+	if [ "${PROBE:-}" = 1 ]; then
+		newcomer "$url" "$BENCH_TMP/$name.probe" &
+		probe=$!
+	fi
 	bench_measure "$name" "$url" "$n" "$secs" "$pid" || exit 1
+	[ -n "$probe" ] && { wait "$probe" || true; }
+	R[$name.newcomer]=$(cat "$BENCH_TMP/$name.probe" 2>/dev/null || echo n/a)
 	[ -n "$port" ] && tw=$(($(bench_time_wait "$port") - tw))
 	R[$name.closed]=$tw
 	R[$name.rps]=$M_RPS
@@ -91,6 +105,19 @@ run() {
 	R[$name.rss]=$M_RSS_MIB
 	R[$name.errs]=$M_ERRS
 	R[$name.busiest]=$M_BUSIEST
+}
+
+# newcomer URL FILE: halfway through a run, is one more client answered
+# within 2 s? Writes "yes (N ms)" or "no" to FILE.
+newcomer() {
+	local t
+	sleep "$((secs / 2))"
+	if t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' --max-time 2 "$1") &&
+		[ "${t%% *}" = 200 ]; then
+		awk -v s="${t#* }" 'BEGIN { printf "yes (%.0f ms)\n", s * 1000 }' >"$2"
+	else
+		echo no >"$2"
+	fi
 }
 
 # table A B [closed]: the Markdown table of scenario runs A (ours) and B
@@ -108,6 +135,8 @@ table() {
 	echo "| failed requests (socket errors + non-2xx) | ${R[$a.errs]} | ${R[$b.errs]} | |"
 	[ "${3:-}" = closed ] || return 0
 	echo "| connections closed during the run (TIME-WAIT) | ${R[$a.closed]} | ${R[$b.closed]} | |"
+	[ "${R[$a.newcomer]}" = n/a ] && return 0
+	echo "| one more client answered within 2 s, mid-run | ${R[$a.newcomer]} | ${R[$b.newcomer]} | |"
 }
 
 verdict() { if "$@"; then echo met; else echo "NOT met"; fi; }
@@ -122,6 +151,8 @@ run ours_ka "http://127.0.0.1:$ours_http/" "$conns" "$ours_pid" "$ours_http"
 run theirs_ka "http://127.0.0.1:$theirs_http/" "$conns" "$theirs_pid" "$theirs_http"
 run ours_ng "http://127.0.0.1:$ng_ours/" "$nginx_conns" "$ours_pid"
 run theirs_ng "http://127.0.0.1:$ng_theirs/" "$nginx_conns" "$theirs_pid"
+PROBE=1 run ours_many "http://127.0.0.1:$ours_http/" "$many_conns" "$ours_pid" "$ours_http"
+PROBE=1 run theirs_many "http://127.0.0.1:$theirs_http/" "$many_conns" "$theirs_pid" "$theirs_http"
 
 echo
 echo "### HTTP keep-alive (wrk -t2 -c$conns; uWSGI --http11-socket)"
@@ -141,3 +172,13 @@ echo
 cpu_ok=$(verdict bench_cmp "${R[ours_ng.cpu]}" "<=" "${R[theirs_ng.cpu]}")
 rss_ok=$(verdict bench_cmp "${R[ours_ng.rss]}" "<=" "${R[theirs_ng.rss]}")
 echo "Targets: CPU per request <= uWSGI's: $cpu_ok; worker RSS <= uWSGI's: $rss_ok."
+echo
+echo "### HTTP keep-alive, many clients (wrk -t2 -c$many_conns; uWSGI --http11-socket)"
+echo
+table ours_many theirs_many closed
+echo
+rps_ok=$(verdict bench_cmp "${R[ours_many.rps]}" ">=" "${R[theirs_many.rps]}" 1.5)
+cpu_ok=$(verdict bench_cmp "${R[ours_many.cpu]}" "<=" "${R[theirs_many.cpu]}" 0.6)
+echo "Targets: requests/s >= 1.5× uWSGI's: $rps_ok; CPU per request <= 0.6× uWSGI's: $cpu_ok."
+echo "(uWSGI's workers each hold one keep-alive client until it leaves: wrk's"
+echo "figures count only the clients it answers, the others wait.)"
