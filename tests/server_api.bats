@@ -160,6 +160,16 @@ bench() {
 	assert_output --partial "TypeError:"
 }
 
+@test "uwsgi.request_id() counts the worker's requests: two in a row give N and N+1" {
+	api --processes 1
+	run try "uwsgi.request_id()"
+	assert_output --regexp '^ok [0-9]+$'
+	local first=${output#ok }
+	[ "$first" -ge 1 ]
+	run try "(uwsgi.worker_id(), uwsgi.request_id())"
+	assert_output "ok (1, $(( first + 1 )))"
+}
+
 @test "sharedarea: uWSGI 2.0's functions, the form without an id, bounds and types checked" {
 	api --processes 2 --sharedarea 2
 	local size
