@@ -31,19 +31,22 @@ static PyObject *m_total_requests(PyObject *self, PyObject *unused)
 	return PyLong_FromUnsignedLongLong(s ? s->sb->total_requests : 0);
 }
 
-/* The number of the request this worker is serving (or will serve next),
- * counted over all its lives: the N of the request log's "req: N/TOTAL".
- * uWSGI's is its worker's request counter too; threads of one worker may
- * see the same number, as there. 0 outside a worker. */
+/* uWSGI's is its worker's request counter too; threads of one worker may
+ * see the same number, as there. */
+uint64_t pymod_request_id(void)
+{
+	struct server *s = pymod_server();
+	int wid = pymod_worker_id();
+	if (!s || wid < 1 || wid > s->sb->capacity)
+		return 0;
+	return s->sb->w[wid - 1].requests + 1;
+}
+
 static PyObject *m_request_id(PyObject *self, PyObject *unused)
 {
 	(void)self;
 	(void)unused;
-	struct server *s = pymod_server();
-	int wid = pymod_worker_id();
-	if (!s || wid < 1 || wid > s->sb->capacity)
-		return PyLong_FromLong(0);
-	return PyLong_FromUnsignedLongLong(s->sb->w[wid - 1].requests + 1);
+	return PyLong_FromUnsignedLongLong(pymod_request_id());
 }
 
 /* A tuple of dicts with the keys of the stats server's workers. */
