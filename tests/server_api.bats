@@ -16,14 +16,7 @@ SEND=$UP_BIN/uwsgi-send
 
 setup() { T=$BATS_TEST_TMPDIR; }
 
-# Everything stopped; a sanitizer report in a server's log fails the test.
-teardown() {
-	stop_all
-	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
-		echo "sanitizer report in the logs above" >&2
-		return 1
-	fi
-}
+teardown() { stop_all_checked; }
 
 # api OPTIONS...: the server with a master, the app on the uwsgi socket
 # $ADDR, request logging off; returns once its --processes workers (default

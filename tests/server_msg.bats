@@ -14,13 +14,7 @@ SEND=$UP_BIN/uwsgi-send
 
 setup() { T=$BATS_TEST_TMPDIR; }
 
-teardown() {
-	stop_all
-	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
-		echo "sanitizer report in the logs above" >&2
-		return 1
-	fi
-}
+teardown() { stop_all_checked; }
 
 # node NAME OPTIONS...: a server with a master and the app on a uwsgi
 # socket, its address in NAME_addr; the environment variable NODE=NAME

@@ -12,13 +12,7 @@ SEND=$UP_BIN/uwsgi-send
 
 setup() { T=$BATS_TEST_TMPDIR; }
 
-teardown() {
-	stop_all
-	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
-		echo "sanitizer report in the logs above" >&2
-		return 1
-	fi
-}
+teardown() { stop_all_checked; }
 
 # prof OPTIONS...: the server with a master, one worker and the app on
 # $ADDR; its log is $T/srv.log.
