@@ -16,14 +16,7 @@ SEND=$UP_BIN/uwsgi-send
 
 setup() { T=$BATS_TEST_TMPDIR; }
 
-# Everything stopped; a sanitizer report in a server's log fails the test.
-teardown() {
-	stop_all
-	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$T"/*.log 2>/dev/null; then
-		echo "sanitizer report in the logs above" >&2
-		return 1
-	fi
-}
+teardown() { stop_all_checked; }
 
 # api OPTIONS...: the server with a master, the app on the uwsgi socket
 # $ADDR, request logging off; returns once its --processes workers (default
@@ -158,6 +151,16 @@ bench() {
 	assert_output --partial "ValueError: Invalid lock number -1"
 	run try "uwsgi.lock('0')"
 	assert_output --partial "TypeError:"
+}
+
+@test "uwsgi.request_id() counts the worker's requests: two in a row give N and N+1" {
+	api --processes 1
+	run try "uwsgi.request_id()"
+	assert_output --regexp '^ok [0-9]+$'
+	local first=${output#ok }
+	[ "$first" -ge 1 ]
+	run try "(uwsgi.worker_id(), uwsgi.request_id())"
+	assert_output "ok (1, $(( first + 1 )))"
 }
 
 @test "sharedarea: uWSGI 2.0's functions, the form without an id, bounds and types checked" {

@@ -87,6 +87,9 @@ SETTINGS=(
 	"spooler /var/spool/app"
 	"spooler-processes 3"
 	"spooler-frequency 10"
+	"profiler pycall"
+	"profiler-dir /var/tmp/profiles"
+	"profiler-keep 20"
 )
 
 # What --show-config prints for SETTINGS, written out by hand.
@@ -154,7 +157,10 @@ cache-blocksize = 4096
 cache2 = name=sessions,items=50,blocksize=1024
 spooler = /var/spool/app
 spooler-processes = 3
-spooler-frequency = 10'
+spooler-frequency = 10
+profiler = pycall
+profiler-dir = /var/tmp/profiles
+profiler-keep = 20'
 
 # The defaults alone.
 DEFAULTS='[uwsgi]
@@ -184,7 +190,8 @@ sharedarea = 0
 cache = 0
 cache-blocksize = 65536
 spooler-processes = 1
-spooler-frequency = 30'
+spooler-frequency = 30
+profiler-keep = 100'
 
 # The one stderr line of the last `run --separate-stderr`: exit 1, nothing
 # on stdout, exactly "uwsgi-server: MESSAGE" on stderr.

@@ -36,6 +36,7 @@ static void set_defaults(struct config *c)
 	c->cache_blocksize = 65536;
 	c->spooler_processes = 1;
 	c->spooler_frequency = 30;
+	c->profiler_keep = 100;
 }
 
 /* UWSGI_<NAME>: the option's name upper-cased with '-' as '_', as uWSGI

@@ -109,6 +109,11 @@ struct config {
 	int spooler_processes;         /* --spooler-processes N (default 1) */
 	int spooler_frequency;         /* --spooler-frequency SECONDS (default 30) */
 
+	/* the integrated profiler */
+	char *profiler;                /* --profiler pycall|pyline|cprofile */
+	char *profiler_dir;            /* --profiler-dir DIR: a pstats file per request */
+	int profiler_keep;             /* --profiler-keep N per worker (default 100) */
+
 	/* introspection */
 	int show_config;               /* --show-config: print the resolved
 					  configuration as an ini file, exit */

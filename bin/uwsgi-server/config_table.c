@@ -107,6 +107,10 @@ const struct opt cfg_opts[] = {
 	{ GROUP_API, "spooler-processes", 0, ARG_REQUIRED, "N", "spooler processes (default 1)", INT(spooler_processes, 1, 64) },
 	{ GROUP_API, "spooler-frequency", 0, ARG_REQUIRED, "SECONDS", "scan the spooler DIR at least this often; retry delay (default 30)", INT(spooler_frequency, 1, 86400) },
 
+	{ GROUP_LOGGING, "profiler", 0, ARG_REQUIRED, "MODE", "run each request under cProfile, log its top functions (pycall; pyline)", STR(profiler) },
+	{ GROUP_LOGGING, "profiler-dir", 0, ARG_REQUIRED, "DIR", "profile each request into a pstats file in DIR instead", STR(profiler_dir) },
+	{ GROUP_LOGGING, "profiler-keep", 0, ARG_REQUIRED, "N", "pstats files kept per worker in --profiler-dir (default 100)", INT(profiler_keep, 1, 1000000) },
+
 	{ GROUP_CONFIG, "ini", 0, ARG_REQUIRED, "FILE[:SECTION]", "read section [uwsgi] (or SECTION) of an ini file", ACTION(set_ini) },
 	{ GROUP_CONFIG, "xml", 'x', ARG_REQUIRED, "FILE[:ID]", "read <uwsgi> (or <uwsgi id=\"ID\">) of an XML file", ACTION(set_xml) },
 	{ GROUP_CONFIG, "show-config", 0, ARG_NONE, NULL, "print the resolved configuration and exit", set_flag, NULL, F(show_config), 0, 0, NULL },

@@ -26,6 +26,9 @@ void handlers_init(const struct server *s)
 	handlers_register(&handler_spool);
 	handlers_register(&handler_rpc);
 	handlers_register(&handler_signal);
+	handlers_register(&handler_msg_vars);
+	handlers_register(&handler_msg_chars);
+	handlers_register(&handler_msg_marshal);
 }
 
 const struct mod_handler *handlers_find(uint8_t modifier1)

@@ -39,6 +39,7 @@ const struct mod_handler *handlers_find(uint8_t modifier1);
 extern const struct mod_handler handler_ping, handler_echo, handler_reload,
 	handler_brutal_reload;
 extern const struct mod_handler handler_spool, handler_rpc, handler_signal;
+extern const struct mod_handler handler_msg_vars, handler_msg_chars, handler_msg_marshal;
 
 /* What the management handlers need from the server. */
 const struct server *handlers_server(void);

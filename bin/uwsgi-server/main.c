@@ -19,6 +19,7 @@
 #include "die.h"
 #include "log.h"
 #include "mgmt.h"
+#include "profiler.h"
 #include "pymod.h"
 #include "server.h"
 #include "spooler.h"
@@ -153,6 +154,7 @@ int main(int argc, char **argv)
 	s.statics = static_init(&c);
 	mgmt_init(&c);
 	spooler_init(&c);
+	profiler_init(&c);
 	pymod_shared_setup(&c);
 	sockets_open(&c, &s.ls);
 	drop_privileges(&c);

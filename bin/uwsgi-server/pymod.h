@@ -27,10 +27,16 @@ struct server *pymod_server(void);
 void pymod_set_worker(int wid);
 int pymod_worker_id(void);
 
+/* The number of the request this worker is serving (or will serve next),
+ * counted over all its lives: the N of the request log's "req: N/TOTAL",
+ * uwsgi.request_id(). 0 outside a worker. */
+uint64_t pymod_request_id(void);
+
 /* The parts (pymod_core.c and the feature files). */
 extern const struct pymod_part pymod_core;
 extern const struct pymod_part pymod_locks, pymod_sharedarea, pymod_cache;
 extern const struct pymod_part pymod_spooler, pymod_rpc, pymod_signal;
+extern const struct pymod_part pymod_msg;
 
 /* Map the locks, the shared area and the cache the config asks for (in the
  * master, before the first fork; pymod_shared.c). Exits 1 on a bad --cache2. */

@@ -1,5 +1,6 @@
 /* uwsgi module basics: version, hostname, numproc, opt, worker_id(),
- * masterpid(), workers(), total_requests(), log(), mem(), reload(). */
+ * masterpid(), workers(), total_requests(), request_id(), log(), mem(),
+ * reload(). */
 #include <signal.h>
 #include <unistd.h>
 
@@ -28,6 +29,24 @@ static PyObject *m_total_requests(PyObject *self, PyObject *unused)
 	(void)unused;
 	struct server *s = pymod_server();
 	return PyLong_FromUnsignedLongLong(s ? s->sb->total_requests : 0);
+}
+
+/* uWSGI's is its worker's request counter too; threads of one worker may
+ * see the same number, as there. */
+uint64_t pymod_request_id(void)
+{
+	struct server *s = pymod_server();
+	int wid = pymod_worker_id();
+	if (!s || wid < 1 || wid > s->sb->capacity)
+		return 0;
+	return s->sb->w[wid - 1].requests + 1;
+}
+
+static PyObject *m_request_id(PyObject *self, PyObject *unused)
+{
+	(void)self;
+	(void)unused;
+	return PyLong_FromUnsignedLongLong(pymod_request_id());
 }
 
 /* A tuple of dicts with the keys of the stats server's workers. */
@@ -104,6 +123,7 @@ static PyMethodDef methods[] = {
 	{ "worker_id", m_worker_id, METH_NOARGS, "this worker's id (0 in the master)" },
 	{ "masterpid", m_masterpid, METH_NOARGS, "the master's pid (0 without one)" },
 	{ "total_requests", m_total_requests, METH_NOARGS, "requests served by all workers" },
+	{ "request_id", m_request_id, METH_NOARGS, "the number of this worker's current request" },
 	{ "workers", m_workers, METH_NOARGS, "a tuple of dicts, one per worker" },
 	{ "log", m_log, METH_VARARGS, "write a line to the server's log" },
 	{ "mem", m_mem, METH_NOARGS, "(rss, vsz) of this process in bytes" },

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "uwsgiproto/error.h"
 #include "uwsgiproto/packet.h"
 
 /* Connect to node ("host:port", a UNIX path...), send the n bytes of pkt
@@ -16,5 +17,10 @@
  * an answer"). */
 int uclient_send(const char *node, int timeout_ms, const void *pkt, size_t n,
 		 up_header_t *h, char *err, size_t errcap);
+
+/* The same with the failure's code kept (UP_ETIMEDOUT, UP_ECLOSED, UP_ESYS
+ * with its errno, UP_EADDR...), for callers that tell them apart. */
+int uclient_send_err(const char *node, int timeout_ms, const void *pkt, size_t n,
+		     up_header_t *h, up_err_t *e);
 
 #endif

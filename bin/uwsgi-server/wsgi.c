@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "profiler.h"
 #include "wsgi.h"
 
 extern PyObject *wsgi_file_wrapper_type;
@@ -454,6 +455,7 @@ int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *app
 	int failed = 0;
 	PyObject *result = NULL;
 	PyObject *env = environ_build(t, r, app, strip);
+	PyObject *prof = profiler_enabled && env ? profiler_begin() : NULL;
 	if (env)
 		result = PyObject_CallFunctionObjArgs(app->callable, env, t->start_response, NULL);
 	if (!result || consume(t, result) < 0 || finish(t) < 0)
@@ -461,6 +463,8 @@ int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *app
 	if (failed)
 		app_failed(t, r);
 	call_close(result);
+	if (prof)
+		profiler_end(prof, r);
 	Py_XDECREF(result);
 	Py_XDECREF(env);
 	Py_CLEAR(t->status);

@@ -99,6 +99,16 @@ stop_all() {
 	rm -f "$f"
 }
 
+# Teardown for suites of servers: stop everything, then fail the test on a
+# sanitizer report in any of its logs (build/san).
+stop_all_checked() {
+	stop_all
+	if grep -E 'ERROR: (Address|Leak)Sanitizer|runtime error:' "$BATS_TEST_TMPDIR"/*.log 2>/dev/null; then
+		echo "sanitizer report in the logs above" >&2
+		return 1
+	fi
+}
+
 # Print a log file of this test (for failure diagnostics).
 show_log() {
 	echo "--- $1.log" >&2
