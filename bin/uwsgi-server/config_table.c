@@ -35,7 +35,7 @@ const struct opt cfg_opts[] = {
 	{ GROUP_PROCESSES, "threads", 0, ARG_REQUIRED, "N", "threads per worker (default 1)", INT(threads, 1, 512) },
 	{ GROUP_PROCESSES, "enable-threads", 'T', ARG_NONE, NULL, "let the application start Python threads", FLAG(enable_threads) },
 	{ GROUP_PROCESSES, "lazy-apps", 0, ARG_NONE, NULL, "load the application in each worker, after fork", FLAG(lazy_apps) },
-	{ GROUP_PROCESSES, "single-interpreter", 'i', ARG_NONE, NULL, "one Python interpreter (always so; accepted)", FLAG(single_interpreter) },
+	{ GROUP_PROCESSES, "single-interpreter", 'i', ARG_NONE, NULL, "every app in the main interpreter (no sub-interpreters)", FLAG(single_interpreter) },
 
 	{ GROUP_APPS, "wsgi-file", 0, ARG_REQUIRED, "FILE", "load the WSGI application from a Python file", STR(wsgi_file) },
 	{ GROUP_APPS, "file", 0, ALIAS("wsgi-file") },

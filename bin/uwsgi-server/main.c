@@ -172,7 +172,7 @@ int main(int argc, char **argv)
 		warn("no app configured (--wsgi-file, --module, --mount, --paste): "
 		     "every request gets a 500");
 	if (!c.lazy_apps)
-		py_load_apps(&s.apps);
+		py_preload_apps(&s.apps);
 	int rc;
 	if (c.master || c.processes > 1)
 		rc = master_run(&s);

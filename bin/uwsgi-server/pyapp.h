@@ -13,11 +13,13 @@ struct app {
 	size_t mlen;
 	char *source;            /* what it was loaded from, for logs */
 	PyObject *callable;      /* NULL until loaded */
+	int own_interp;          /* wants a sub-interpreter of its own */
+	PyInterpreterState *interp;  /* where it lives, once loaded */
 };
 
 struct apps {
 	struct app *v;
-	size_t n;
+	size_t n, cap;
 };
 
 /* Start the interpreter: --home (virtualenv), --pythonpath, the working
@@ -29,9 +31,15 @@ void py_init(const struct config *c);
  * without loading them. */
 void py_declare_apps(const struct config *c, struct apps *apps);
 
-/* Import every declared app (GIL held). Each failure is logged with its
- * traceback; returns the number of apps now loaded. */
+/* Import every declared app (GIL held), each in its interpreter. Each
+ * failure is logged with its traceback; returns the number of apps now
+ * loaded. */
 size_t py_load_apps(struct apps *apps);
+
+/* Before the fork: only the apps that live in the main interpreter (a
+ * sub-interpreter does not survive a fork, see interp.h). */
+size_t py_preload_apps(struct apps *apps);
+
 
 /* The app for a request: with manage_script_name the longest mountpoint
  * prefixing PATH_INFO (at a '/' boundary), else the one whose mountpoint

@@ -1,0 +1,129 @@
+#!/usr/bin/env bats
+# Multiple interpreters: each mounted app in a sub-interpreter of its own,
+# --single-interpreter to share the main one. The apps are in
+# tests/apps/interp: app_a and app_b answer JSON saying what their
+# interpreter holds.
+
+bats_require_minimum_version 1.5.0
+load helpers/common
+
+DIR=$UP_ROOT/tests/apps/interp
+
+teardown() { stop_all; }
+
+# two_apps NAME OPTIONS...: app_a at /a, app_b at /b, over HTTP on $port.
+two_apps() {
+	local name=$1
+	shift
+	port=$(free_port)
+	up_server "$name" --http-socket "127.0.0.1:$port" --pythonpath "$DIR" \
+		--manage-script-name --mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py" "$@"
+	wait_port "$port" || { show_log "$name"; false; }
+}
+
+# field JSON KEY: one value of a JSON object, as Python prints it.
+field() {
+	"$PY" -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"
+}
+
+@test "each mount gets its own interpreter: module state and sys.modules are apart" {
+	for mode in prefork lazy; do
+		extra=(--master --processes 2)
+		[ $mode = lazy ] && extra+=(--lazy-apps)
+		two_apps "srv$mode" "${extra[@]}"
+		a=$(curl -s "http://127.0.0.1:$port/a/x")
+		b=$(curl -s "http://127.0.0.1:$port/b/x")
+		echo "$mode: $a / $b"
+		[ "$(field "$a" owner)" = a ]
+		[ "$(field "$b" owner)" = b ]
+		[ "$(field "$a" only_a)" = True ] && [ "$(field "$a" only_b)" = False ]
+		[ "$(field "$b" only_b)" = True ] && [ "$(field "$b" only_a)" = False ]
+		[ "$(field "$b" script_name)" = /b ] && [ "$(field "$b" path_info)" = /x ]
+		log=$BATS_TEST_TMPDIR/srv$mode.log
+		grep -q "mountpoint='/a') ready: file=$DIR/app_a.py, in the main interpreter" "$log"
+		grep -Eq "mountpoint='/b'\) ready: file=$DIR/app_b.py, in sub-interpreter [0-9]+" "$log"
+		stop_all
+	done
+}
+
+@test "--single-interpreter: the apps share the main interpreter's modules" {
+	two_apps srv --single-interpreter
+	a=$(curl -s "http://127.0.0.1:$port/a/x")
+	b=$(curl -s "http://127.0.0.1:$port/b/x")
+	echo "$a / $b"
+	[ "$(field "$a" owner)" = a ]
+	[ "$(field "$b" owner)" = a ]   # app_a imported istate first
+	[ "$(field "$a" only_b)" = True ] && [ "$(field "$b" only_a)" = True ]
+	[ "$(grep -c "ready: .*, in the main interpreter" "$BATS_TEST_TMPDIR/srv.log")" = 2 ]
+	! grep -q "sub-interpreter" "$BATS_TEST_TMPDIR/srv.log"
+}
+
+@test "through nginx's uwsgi_pass each prefix reaches its own app" {
+	port=$(free_port)
+	web=$(free_port)
+	up_server srv --socket "127.0.0.1:$port" --pythonpath "$DIR" --manage-script-name \
+		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
+	wait_port "$port" || { show_log srv; false; }
+	start_nginx web "$web" "127.0.0.1:$port"
+	a=$(curl -s "http://127.0.0.1:$web/a/page?q=1")
+	b=$(curl -s "http://127.0.0.1:$web/b/page")
+	[ "$(field "$a" app)" = a ] && [ "$(field "$a" owner)" = a ]
+	[ "$(field "$b" app)" = b ] && [ "$(field "$b" owner)" = b ]
+	[ "$(field "$b" script_name)" = /b ] && [ "$(field "$b" path_info)" = /page ]
+}
+
+@test "--threads 4 under a concurrent client: every answer from the right interpreter" {
+	two_apps srv --master --processes 2 --threads 4
+	pids=$(worker_pids "$srv_pid")
+	run timeout 120 "$PY" - "$port" <<'PY'
+import concurrent.futures, json, sys, urllib.request
+port = sys.argv[1]
+def one(i):
+    app = "ab"[i % 2]
+    with urllib.request.urlopen("http://127.0.0.1:%s/%s/slow" % (port, app), timeout=30) as r:
+        d = json.loads(r.read())
+    return d["app"] == app and d["owner"] == app and d["after_sleep_owner"] == app \
+        and d["only_" + app] and not d["only_" + "ab"[(i + 1) % 2]]
+with concurrent.futures.ThreadPoolExecutor(16) as ex:
+    res = list(ex.map(one, range(400)))
+print("ok", sum(res), "bad", len(res) - sum(res))
+PY
+	assert_output "ok 400 bad 0"
+	# No worker died on the way.
+	[ "$(worker_pids "$srv_pid")" = "$pids" ]
+	! grep -Eq "killed by signal|exited with status|Fatal Python error" "$BATS_TEST_TMPDIR/srv.log"
+}
+
+@test "the uwsgi module works in a sub-interpreter: worker_id, the cache across apps" {
+	two_apps srv --master --processes 1 --cache 100
+	set=$(curl -s "http://127.0.0.1:$port/a/set")
+	got=$(curl -s "http://127.0.0.1:$port/b/get")
+	[ "$(field "$got" cached)" = a ]
+	[ "$(field "$got" worker)" = 1 ] && [ "$(field "$set" worker)" = 1 ]
+}
+
+@test "RPC functions and signal handlers run in the interpreter that registered them" {
+	port=$(free_port)
+	uport=$(free_port)
+	up_server srv --http-socket "127.0.0.1:$port" --socket "127.0.0.1:$uport" --master \
+		--pythonpath "$DIR" --manage-script-name \
+		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
+	wait_port "$port" || { show_log srv; false; }
+	run "$UP_BIN/uwsgi-send" --rpc "127.0.0.1:$uport" owner_b
+	assert_output b
+	run "$UP_BIN/uwsgi-send" --rpc "127.0.0.1:$uport" owner_a
+	assert_output a
+	b=$(curl -s "http://127.0.0.1:$port/b/x")
+	[ "$(field "$b" rpc_marker)" = True ]
+	"$UP_BIN/uwsgi-send" --signal 21 "127.0.0.1:$uport"
+	for _ in $(seq 50); do
+		b=$(curl -s "http://127.0.0.1:$port/b/x")
+		[ "$(field "$b" sig_marker)" = True ] && break
+		sleep 0.1
+	done
+	[ "$(field "$b" sig_marker)" = True ]
+	# app_a's interpreter saw neither import.
+	a=$(curl -s "http://127.0.0.1:$port/a/x")
+	[ "$(field "$a" sig_marker)" = False ]
+	[ "$(field "$a" rpc_marker)" = True ]   # owner_a ran there
+}
