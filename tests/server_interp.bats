@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# Multiple interpreters: each mounted app in a sub-interpreter of its own,
-# --single-interpreter to share the main one. The apps are in
-# tests/apps/interp: app_a and app_b answer JSON saying what their
-# interpreter holds.
+# Multiple interpreters (each mounted app in a sub-interpreter of its own,
+# --single-interpreter to share the main one) and dynamic apps
+# (--dynamic-apps, --max-apps). The apps are in tests/apps/interp: app_a
+# and app_b answer JSON saying what their interpreter holds.
 
 bats_require_minimum_version 1.5.0
 load helpers/common
@@ -126,4 +126,90 @@ PY
 	a=$(curl -s "http://127.0.0.1:$port/a/x")
 	[ "$(field "$a" sig_marker)" = False ]
 	[ "$(field "$a" rpc_marker)" = True ]   # owner_a ran there
+}
+
+@test "dynamic apps: UWSGI_FILE/UWSGI_SCRIPT load once, mount at SCRIPT_NAME; a bad one is a 500" {
+	port=$(free_port)
+	up_server srv --socket "127.0.0.1:$port" --master --pythonpath "$DIR" --dynamic-apps \
+		--wsgi-file "$DIR/app_a.py"
+	wait_port "$port" || { show_log srv; false; }
+	send() { "$UP_BIN/uwsgi-send" "$@"; }
+	run send --var SCRIPT_NAME=/d1 --var "UWSGI_FILE=$DIR/dyn_file.py" "127.0.0.1:$port" /d1/x
+	assert_output "dynamic /d1 loads=1 main=False"
+	# Reused: by its SCRIPT_NAME alone, and with the var again.
+	run send --var SCRIPT_NAME=/d1 "127.0.0.1:$port" /d1/y
+	assert_output "dynamic /d1 loads=1 main=False"
+	run send --var SCRIPT_NAME=/d1 --var "UWSGI_FILE=$DIR/dyn_file.py" "127.0.0.1:$port" /d1/z
+	assert_output "dynamic /d1 loads=1 main=False"
+	[ "$(grep -c "mountpoint='/d1') ready" "$BATS_TEST_TMPDIR/srv.log")" = 1 ]
+	run send --var SCRIPT_NAME=/d2 --var UWSGI_SCRIPT=dyn_file:other "127.0.0.1:$port" /d2/
+	assert_output "dynamic other callable"
+	run send --var SCRIPT_NAME=/d3 --var UWSGI_MODULE=dyn_file --var UWSGI_CALLABLE=other \
+		"127.0.0.1:$port" /d3/
+	assert_output "dynamic other callable"
+	pids=$(worker_pids "$srv_pid")
+	run send -i --var SCRIPT_NAME=/bad --var UWSGI_SCRIPT=dyn_broken "127.0.0.1:$port" /bad/
+	assert_line --index 0 --partial "500 Internal Server Error"
+	wait_grep "$BATS_TEST_TMPDIR/srv.log" "RuntimeError: dyn_broken refuses to load"
+	wait_grep "$BATS_TEST_TMPDIR/srv.log" "dynamic app for SCRIPT_NAME '/bad' failed to load"
+	# The worker lives and still serves the default app and the others;
+	# what the failed app registered went with its interpreter.
+	[ "$(worker_pids "$srv_pid")" = "$pids" ]
+	run send --rpc "127.0.0.1:$port" broken_fn
+	assert_failure
+	wait_grep "$BATS_TEST_TMPDIR/srv.log" 'unknown RPC function "broken_fn"'
+	[ "$(worker_pids "$srv_pid")" = "$pids" ]
+	run send "127.0.0.1:$port" /
+	[ "$(field "$output" app)" = a ]
+	run send --var SCRIPT_NAME=/d1 "127.0.0.1:$port" /d1/again
+	assert_output "dynamic /d1 loads=1 main=False"
+}
+
+@test "dynamic apps through nginx: uwsgi_param UWSGI_SCRIPT and UWSGI_CHDIR" {
+	port=$(free_port)
+	web=$(free_port)
+	up_server srv --socket "127.0.0.1:$port" --dynamic-apps --wsgi-file "$DIR/app_a.py" \
+		--pythonpath "$DIR"
+	wait_port "$port" || { show_log srv; false; }
+	start_nginx web "$web" "127.0.0.1:$port" "location /dyn {
+		include /etc/nginx/uwsgi_params;
+		uwsgi_param SCRIPT_NAME /dyn;
+		uwsgi_param UWSGI_SCRIPT dyn_chdir;
+		uwsgi_param UWSGI_CHDIR $DIR/chdir;
+		uwsgi_pass 127.0.0.1:$port;
+	}"
+	run curl -s "http://127.0.0.1:$web/dyn/x"
+	assert_output "dyn_chdir from $DIR/chdir"
+	run curl -s "http://127.0.0.1:$web/dyn/y"
+	assert_output "dyn_chdir from $DIR/chdir"
+	[ "$(grep -c "mountpoint='/dyn') ready: module=dyn_chdir, in sub-interpreter" \
+		"$BATS_TEST_TMPDIR/srv.log")" = 1 ]
+	a=$(curl -s "http://127.0.0.1:$web/other")
+	[ "$(field "$a" app)" = a ]
+}
+
+@test "without --dynamic-apps the vars are ignored (said once); --max-apps bounds them" {
+	port=$(free_port)
+	up_server srv --socket "127.0.0.1:$port" --pythonpath "$DIR" --wsgi-file "$DIR/app_a.py"
+	wait_port "$port" || { show_log srv; false; }
+	for i in 1 2; do
+		run "$UP_BIN/uwsgi-send" --var SCRIPT_NAME=/d1 --var "UWSGI_FILE=$DIR/dyn_file.py" \
+			"127.0.0.1:$port" /d1/x
+		[ "$(field "$output" app)" = a ]
+	done
+	[ "$(grep -c "ignored: dynamic apps are off (--dynamic-apps)" "$BATS_TEST_TMPDIR/srv.log")" = 1 ]
+	! grep -q "mountpoint='/d1'" "$BATS_TEST_TMPDIR/srv.log"
+	stop_all
+
+	port=$(free_port)
+	up_server max --socket "127.0.0.1:$port" --pythonpath "$DIR" --wsgi-file "$DIR/app_a.py" \
+		--dynamic-apps --max-apps 2
+	wait_port "$port" || { show_log max; false; }
+	run "$UP_BIN/uwsgi-send" --var SCRIPT_NAME=/d1 --var UWSGI_SCRIPT=dyn_file "127.0.0.1:$port" /d1/
+	assert_output "dynamic /d1 loads=1 main=False"
+	run "$UP_BIN/uwsgi-send" -i --var SCRIPT_NAME=/d2 --var UWSGI_SCRIPT=dyn_file "127.0.0.1:$port" /d2/
+	assert_line --index 0 --partial "503 Service Unavailable"
+	wait_grep "$BATS_TEST_TMPDIR/max.log" "dynamic app for SCRIPT_NAME '/d2' refused: --max-apps 2 reached"
+	run "$UP_BIN/uwsgi-send" --var SCRIPT_NAME=/d1 "127.0.0.1:$port" /d1/
+	assert_output "dynamic /d1 loads=1 main=False"
 }

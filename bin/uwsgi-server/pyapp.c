@@ -1,5 +1,7 @@
 #include "pyapp.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +63,16 @@ static const char bootstrap_src[] =
 "    if not out:\n"
 "        raise RuntimeError('the applications dict is empty')\n"
 "    return out\n"
+"def add_dir(d):\n"
+"    d = os.path.abspath(d)\n"
+"    if d not in sys.path:\n"
+"        sys.path.insert(0, d)\n"
+"def add_pyhome(home):\n"
+"    import site\n"
+"    sp = os.path.join(home, 'lib', 'python%d.%d' % sys.version_info[:2], 'site-packages')\n"
+"    if not os.path.isdir(sp):\n"
+"        raise FileNotFoundError('UWSGI_PYHOME %s: no %s' % (home, sp))\n"
+"    site.addsitedir(sp)\n"
 "def load_paste(uri):\n"
 "    from paste.deploy import loadapp\n"
 "    if uri.startswith('config:') and not os.path.isabs(uri[7:]):\n"
@@ -167,7 +179,7 @@ void py_init(const struct config *c)
 /* Fill the free slot apps->v[apps->n] (growing the array when full)
  * without counting it yet: the caller publishes it with apps->n++. */
 static struct app *new_slot(struct apps *apps, const char *mount, size_t ml,
-			    const char *source)
+			    const char *source, const char *cname)
 {
 	if (apps->n == apps->cap) {
 		size_t cap = apps->cap ? apps->cap * 2 : 4;
@@ -181,7 +193,8 @@ static struct app *new_slot(struct apps *apps, const char *mount, size_t ml,
 	memset(a, 0, sizeof *a);
 	a->mountpoint = strndup(mount, ml);
 	a->source = strdup(source);
-	if (!a->mountpoint || !a->source)
+	a->cname = cname ? strdup(cname) : NULL;
+	if (!a->mountpoint || !a->source || (cname && !a->cname))
 		die(1, "out of memory");
 	/* "/" and "" both mean the root: keep one spelling. */
 	if (strcmp(a->mountpoint, "/") == 0)
@@ -190,12 +203,20 @@ static struct app *new_slot(struct apps *apps, const char *mount, size_t ml,
 	return a;
 }
 
+static void free_slot(struct app *a)
+{
+	free(a->mountpoint);
+	free(a->source);
+	free(a->cname);
+	a->mountpoint = a->source = a->cname = NULL;
+}
+
 /* As uWSGI: the first app lives in the main interpreter, every further
  * one in a sub-interpreter of its own unless --single-interpreter. */
 static void add_app(struct apps *apps, const char *mount, size_t ml, const char *source,
 		    int single)
 {
-	struct app *a = new_slot(apps, mount, ml, source);
+	struct app *a = new_slot(apps, mount, ml, source, NULL);
 	a->own_interp = apps->n > 0 && !single;
 	apps->n++;
 }
@@ -230,6 +251,17 @@ void py_declare_apps(const struct config *c, struct apps *apps)
 		snprintf(src, sizeof src, "%s=%s", is_file ? "file" : "module", target);
 		add_app(apps, m, (size_t)(eq - m), src, c->single_interpreter);
 	}
+	if (apps->n > (size_t)c->max_apps)
+		die(1, "%zu apps configured: over --max-apps %d", apps->n, c->max_apps);
+	/* Room for every dynamic app now, so that adding one never moves
+	 * the array under a thread that holds a pointer into it. */
+	while (c->dynamic_apps && apps->cap < (size_t)c->max_apps + 1) {
+		struct app *v = realloc(apps->v, ((size_t)c->max_apps + 1) * sizeof *v);
+		if (!v)
+			die(1, "out of memory");
+		apps->v = v;
+		apps->cap = (size_t)c->max_apps + 1;
+	}
 }
 
 static PyObject *load_one(const struct app *a)
@@ -244,7 +276,7 @@ static PyObject *load_one(const struct app *a)
 		return NULL;
 	if (strcmp(fn, "load_paste") == 0)
 		return PyObject_CallFunction(f, "s", arg);
-	return PyObject_CallFunction(f, "ss", arg, callable_name);
+	return PyObject_CallFunction(f, "ss", arg, a->cname ? a->cname : callable_name);
 }
 
 /* A --module whose module has an `applications` dict mounts each entry as
@@ -283,7 +315,7 @@ static int load_table(struct apps *apps, size_t i)
 			a->mountpoint = strdup(mount);
 			a->mlen = strlen(mount);
 		} else {
-			a = new_slot(apps, mount, strlen(mount), source);
+			a = new_slot(apps, mount, strlen(mount), source, NULL);
 			apps->n++;
 		}
 		Py_INCREF(app);
@@ -299,9 +331,53 @@ static int load_table(struct apps *apps, size_t i)
 	return 1;
 }
 
-/* Load apps->v[i] in its interpreter (a new one when it wants one). 1
- * when the app is ready, 0 when it failed (logged). */
-static int load_at(struct apps *apps, size_t i)
+/* Where a dynamic app comes from, beyond its source. */
+struct load_extra {
+	const char *dir;       /* UWSGI_CHDIR */
+	const char *pyhome;    /* UWSGI_PYHOME */
+};
+
+/* UWSGI_CHDIR and UWSGI_PYHOME, in the app's interpreter. The working
+ * directory is the process's: it is changed for the load only (*cwd gets
+ * the old one back), and the directory stays on the app's sys.path. */
+static int apply_extra(const struct load_extra *x, int *cwd)
+{
+	*cwd = -1;
+	if (x->pyhome) {
+		PyObject *f = loader_fn("add_pyhome");
+		PyObject *r = f ? PyObject_CallFunction(f, "s", x->pyhome) : NULL;
+		if (!r)
+			return -1;
+		Py_DECREF(r);
+	}
+	if (!x->dir)
+		return 0;
+	PyObject *f = loader_fn("add_dir");
+	PyObject *r = f ? PyObject_CallFunction(f, "s", x->dir) : NULL;
+	if (!r)
+		return -1;
+	Py_DECREF(r);
+	*cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (chdir(x->dir) < 0) {
+		PyErr_Format(PyExc_OSError, "UWSGI_CHDIR %s: %s", x->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static void restore_cwd(int cwd)
+{
+	if (cwd < 0)
+		return;
+	if (fchdir(cwd) < 0)
+		warn("cannot return to the working directory: %m");
+	close(cwd);
+}
+
+/* Load apps->v[i] in its interpreter (a new one when it wants one). With
+ * x (a dynamic app) there is no applications dict to look for. 1 when the
+ * app is ready, 0 when it failed (logged). */
+static int load_at(struct apps *apps, size_t i, const struct load_extra *x)
 {
 	PyInterpreterState *is = interp_main();
 #ifndef UP_ROCK_SOLID
@@ -309,13 +385,16 @@ static int load_at(struct apps *apps, size_t i)
 		return 0;
 #endif
 	PyThreadState *prev = interp_enter(is);
-	int table = 0;
+	int cwd = -1, table = 0;
 	struct app *a = &apps->v[i];
-	if (strncmp(a->source, "module=", 7) == 0)
+	if (x && apply_extra(x, &cwd) < 0)
+		table = -1;
+	else if (!x && strncmp(a->source, "module=", 7) == 0)
 		table = load_table(apps, i);
 	a = &apps->v[i];  /* load_table may have moved the array */
 	if (table == 0)
 		a->callable = load_one(a);
+	restore_cwd(cwd);
 	char in[64];
 	interp_name(is, in, sizeof in);
 	if (!a->callable) {
@@ -349,7 +428,7 @@ static size_t load_all(struct apps *apps, int after_fork)
 			     "sub-interpreter of its own", i, a->mountpoint);
 			continue;
 		}
-		ok += a->callable || load_at(apps, i);
+		ok += a->callable || load_at(apps, i, NULL);
 	}
 	return ok + (apps->n - declared);
 }
@@ -364,6 +443,22 @@ size_t py_preload_apps(struct apps *apps)
 	return load_all(apps, 0);
 }
 
+const struct app *py_add_app(struct apps *apps, const char *mount, size_t ml,
+			     const char *source, const char *cname, const char *dir,
+			     const char *pyhome, int own_interp)
+{
+	if (apps->n >= apps->cap)
+		return NULL;
+	struct app *a = new_slot(apps, mount, ml, source, cname);
+	a->own_interp = own_interp;
+	struct load_extra x = { dir, pyhome };
+	if (!load_at(apps, apps->n, &x)) {
+		free_slot(a);
+		return NULL;
+	}
+	/* Published only now: pick_app never sees a half-loaded app. */
+	return &apps->v[apps->n++];
+}
 
 static int prefix_of(const struct app *a, const char *p, size_t pl)
 {

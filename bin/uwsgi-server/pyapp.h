@@ -12,6 +12,7 @@ struct app {
 	char *mountpoint;        /* "" for the default app, else "/prefix" */
 	size_t mlen;
 	char *source;            /* what it was loaded from, for logs */
+	char *cname;             /* its callable's name; NULL: --callable */
 	PyObject *callable;      /* NULL until loaded */
 	int own_interp;          /* wants a sub-interpreter of its own */
 	PyInterpreterState *interp;  /* where it lives, once loaded */
@@ -19,7 +20,7 @@ struct app {
 
 struct apps {
 	struct app *v;
-	size_t n, cap;
+	size_t n, cap;           /* cap: no move while n < cap (dynamic apps) */
 };
 
 /* Start the interpreter: --home (virtualenv), --pythonpath, the working
@@ -40,6 +41,14 @@ size_t py_load_apps(struct apps *apps);
  * sub-interpreter does not survive a fork, see interp.h). */
 size_t py_preload_apps(struct apps *apps);
 
+/* Append an app at mount (dynamic apps; apps->n < apps->cap) and load it:
+ * source is "file=PATH" or "module=MOD[:CALLABLE]", cname its callable
+ * (NULL: --callable), dir a directory to load it from (UWSGI_CHDIR) and
+ * pyhome a virtualenv whose site-packages it sees (UWSGI_PYHOME), both
+ * optional. The app, or NULL (logged) when it did not load. */
+const struct app *py_add_app(struct apps *apps, const char *mount, size_t ml,
+			     const char *source, const char *cname, const char *dir,
+			     const char *pyhome, int own_interp);
 
 /* The app for a request: with manage_script_name the longest mountpoint
  * prefixing PATH_INFO (at a '/' boundary), else the one whose mountpoint
