@@ -8,6 +8,7 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 
 DIR=$UP_ROOT/tests/apps/interp
+ROCK=$UP_ROOT/$UP_BUILD/rock/bin/uwsgi-server
 
 teardown() { stop_all; }
 
@@ -212,4 +213,23 @@ PY
 	wait_grep "$BATS_TEST_TMPDIR/max.log" "dynamic app for SCRIPT_NAME '/d2' refused: --max-apps 2 reached"
 	run "$UP_BIN/uwsgi-send" --var SCRIPT_NAME=/d1 "127.0.0.1:$port" /d1/
 	assert_output "dynamic /d1 loads=1 main=False"
+}
+
+@test "ROCK_SOLID: --dynamic-apps and sub-interpreter mounts are refused with one line, exit 1" {
+	run --separate-stderr "$ROCK" --dynamic-apps --http-socket 127.0.0.1:0 \
+		--wsgi-file "$DIR/app_a.py"
+	assert_failure 1
+	[ "$stderr" = "uwsgi-server: --dynamic-apps: this ROCK_SOLID build has no dynamic apps" ]
+	run --separate-stderr "$ROCK" --http-socket 127.0.0.1:0 \
+		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
+	assert_failure 1
+	[ "$stderr" = "uwsgi-server: 2 apps would need sub-interpreters, which this ROCK_SOLID build has not: add --single-interpreter" ]
+	# The way out it names works.
+	port=$(free_port)
+	start_bg rock "$ROCK" --http-socket "127.0.0.1:$port" --pythonpath "$DIR" \
+		--manage-script-name --single-interpreter \
+		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
+	wait_port "$port" || { show_log rock; false; }
+	b=$(curl -s "http://127.0.0.1:$port/b/x")
+	[ "$(field "$b" app)" = b ] && [ "$(field "$b" owner)" = a ]
 }

@@ -129,6 +129,11 @@ int main(int argc, char **argv)
 		die(1, "--threads %d: this ROCK_SOLID build has no request threads", c.threads);
 	if (c.enable_threads)
 		die(1, "--enable-threads: this ROCK_SOLID build has no request threads");
+	if (c.dynamic_apps)
+		die(1, "--dynamic-apps: this ROCK_SOLID build has no dynamic apps");
+	if (py_app_count(&c) > 1 && !c.single_interpreter)
+		die(1, "%zu apps would need sub-interpreters, which this ROCK_SOLID build has not: "
+		    "add --single-interpreter", py_app_count(&c));
 #endif
 	if (c.show_config) {
 		config_print(&c, stdout);

@@ -221,6 +221,11 @@ static void add_app(struct apps *apps, const char *mount, size_t ml, const char 
 	apps->n++;
 }
 
+size_t py_app_count(const struct config *c)
+{
+	return (c->paste != NULL) + (c->wsgi_file != NULL) + (c->module != NULL) + c->mounts.n;
+}
+
 void py_declare_apps(const struct config *c, struct apps *apps)
 {
 	memset(apps, 0, sizeof *apps);

@@ -32,6 +32,9 @@ void py_init(const struct config *c);
  * without loading them. */
 void py_declare_apps(const struct config *c, struct apps *apps);
 
+/* How many apps the config declares (before any applications dict). */
+size_t py_app_count(const struct config *c);
+
 /* Import every declared app (GIL held), each in its interpreter. Each
  * failure is logged with its traceback; returns the number of apps now
  * loaded. */
