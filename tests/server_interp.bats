@@ -22,6 +22,17 @@ two_apps() {
 	wait_port "$port" || { show_log "$name"; false; }
 }
 
+# b_ready N: wait until N workers have loaded app_b (in each worker, after
+# the fork, as it lives in a sub-interpreter), so their pids are final.
+b_ready() {
+	local tries=400
+	while [ "$(grep -c "mountpoint='/b') ready" "$BATS_TEST_TMPDIR/srv.log")" -lt "$1" ]; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || { show_log srv; return 1; }
+		sleep 0.05
+	done
+}
+
 # field JSON KEY: one value of a JSON object, as Python prints it.
 field() {
 	"$PY" -c 'import json, sys; print(json.loads(sys.argv[1]).get(sys.argv[2]))' "$1" "$2"
@@ -75,6 +86,7 @@ field() {
 
 @test "--threads 4 under a concurrent client: every answer from the right interpreter" {
 	two_apps srv --master --processes 2 --threads 4
+	b_ready 2
 	pids=$(worker_pids "$srv_pid")
 	run timeout 120 "$PY" - "$port" <<'PY'
 import concurrent.futures, json, sys, urllib.request
@@ -127,6 +139,22 @@ PY
 	a=$(curl -s "http://127.0.0.1:$port/a/x")
 	[ "$(field "$a" sig_marker)" = False ]
 	[ "$(field "$a" rpc_marker)" = True ]   # owner_a ran there
+}
+
+@test "the spooler runs uwsgi.spooler in the interpreter of the app that set it" {
+	port=$(free_port)
+	uport=$(free_port)
+	mkdir -p "$BATS_TEST_TMPDIR/spool"
+	up_server srv --http-socket "127.0.0.1:$port" --socket "127.0.0.1:$uport" --master \
+		--pythonpath "$DIR" --spooler "$BATS_TEST_TMPDIR/spool" \
+		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
+	wait_port "$uport" || { show_log srv; false; }
+	out=$BATS_TEST_TMPDIR/spooled
+	"$UP_BIN/uwsgi-send" --spool "127.0.0.1:$uport" "out=$out"
+	wait_file "$out" 20 || { show_log srv; false; }
+	sleep 0.2
+	run cat "$out"
+	assert_output "spooled by b only_a=False only_b=True"
 }
 
 @test "dynamic apps: UWSGI_FILE/UWSGI_SCRIPT load once, mount at SCRIPT_NAME; a bad one is a 500" {
@@ -223,7 +251,7 @@ PY
 	run --separate-stderr "$ROCK" --http-socket 127.0.0.1:0 \
 		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
 	assert_failure 1
-	[ "$stderr" = "uwsgi-server: 2 apps would need sub-interpreters, which this ROCK_SOLID build has not: add --single-interpreter" ]
+	[ "$stderr" = "uwsgi-server: 2 apps: each after the first needs a sub-interpreter, which this ROCK_SOLID build has not: add --single-interpreter" ]
 	# The way out it names works.
 	port=$(free_port)
 	start_bg rock "$ROCK" --http-socket "127.0.0.1:$port" --pythonpath "$DIR" \

@@ -26,10 +26,20 @@ def _export(name):
         pass  # signals need --master
 
 
+def _spooler(job):
+    # Set by app_b only: the spooler must run it in app_b's interpreter.
+    with open(job[b'out'], 'w') as f:
+        f.write('spooled by %s only_a=%s only_b=%s' % (
+            istate.owner, 'only_a' in sys.modules, 'only_b' in sys.modules))
+    return uwsgi.SPOOL_OK
+
+
 def make_app(name):
     if istate.owner is None:
         istate.owner = name
     _export(name)
+    if name == 'b':
+        uwsgi.spooler = _spooler
 
     def application(environ, start_response):
         path = environ.get('PATH_INFO', '')
