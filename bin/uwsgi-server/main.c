@@ -132,8 +132,8 @@ int main(int argc, char **argv)
 	if (c.dynamic_apps)
 		die(1, "--dynamic-apps: this ROCK_SOLID build has no dynamic apps");
 	if (py_app_count(&c) > 1 && !c.single_interpreter)
-		die(1, "%zu apps would need sub-interpreters, which this ROCK_SOLID build has not: "
-		    "add --single-interpreter", py_app_count(&c));
+		die(1, "%zu apps: each after the first needs a sub-interpreter, which this "
+		    "ROCK_SOLID build has not: add --single-interpreter", py_app_count(&c));
 #endif
 	if (c.show_config) {
 		config_print(&c, stdout);
