@@ -11,7 +11,6 @@
 
 #include "log.h"
 
-
 /* Does r carry UWSGI_SCRIPT, UWSGI_MODULE or UWSGI_FILE (non-empty)? One
  * pass over the vars: this runs for every request. */
 static int names_app(const struct request *r)
@@ -47,7 +46,7 @@ static int var_str(const struct request *r, const char *key, char *buf, size_t c
 	return 0;
 }
 
-/* The loaded app mounted exactly at mount, if any. */
+/* Is a loaded app mounted exactly at mount? */
 static int mounted(const struct apps *apps, const char *mount)
 {
 	for (size_t i = 0; i < apps->n; i++)
@@ -96,7 +95,6 @@ static const struct app *load(struct apps *apps, const struct config *c,
 			      const struct dynvars *d)
 {
 	char src[PATH_MAX + 8];
-	const char *cname = d->callable[0] ? d->callable : NULL;
 	if (d->file[0])
 		snprintf(src, sizeof src, "file=%s", d->file);
 	else if (d->script[0])
@@ -107,9 +105,12 @@ static const struct app *load(struct apps *apps, const struct config *c,
 	size_t loaded = 0;
 	for (size_t i = 0; i < apps->n; i++)
 		loaded += apps->v[i].callable != NULL;
-	return py_add_app(apps, d->mount, strlen(d->mount), src, cname,
-			  d->dir[0] ? d->dir : NULL, d->pyhome[0] ? d->pyhome : NULL,
-			  !c->single_interpreter && loaded > 0);
+	struct app_spec s = {
+		.mount = d->mount, .source = src, .cname = d->callable[0] ? d->callable : NULL,
+		.dir = d->dir[0] ? d->dir : NULL, .pyhome = d->pyhome[0] ? d->pyhome : NULL,
+		.own_interp = !c->single_interpreter && loaded > 0,
+	};
+	return py_add_app(apps, &s);
 }
 
 /* The app r names, loaded unless its SCRIPT_NAME has one already. */
@@ -148,9 +149,12 @@ int dynapp_prepare(struct apps *apps, const struct config *c, struct request *r)
 	if (!names_app(r))
 		return 0;
 	if (!c->dynamic_apps) {
-		if (!said++)
+		if (!said) {
+			said = 1;
 			log_line("%s: UWSGI_SCRIPT/UWSGI_MODULE/UWSGI_FILE ignored: dynamic apps "
-				 "are off (--dynamic-apps); said once per worker", r->c->peer);
+				 "are off (--dynamic-apps); said once per worker",
+				 r->c->peer[0] ? r->c->peer : "-");
+		}
 		return 0;
 	}
 #ifdef UP_ROCK_SOLID

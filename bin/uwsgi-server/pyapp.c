@@ -260,7 +260,7 @@ void py_declare_apps(const struct config *c, struct apps *apps)
 		die(1, "%zu apps configured: over --max-apps %d", apps->n, c->max_apps);
 	/* Room for every dynamic app now, so that adding one never moves
 	 * the array under a thread that holds a pointer into it. */
-	while (c->dynamic_apps && apps->cap < (size_t)c->max_apps + 1) {
+	if (c->dynamic_apps && apps->cap < (size_t)c->max_apps + 1) {
 		struct app *v = realloc(apps->v, ((size_t)c->max_apps + 1) * sizeof *v);
 		if (!v)
 			die(1, "out of memory");
@@ -336,16 +336,10 @@ static int load_table(struct apps *apps, size_t i)
 	return 1;
 }
 
-/* Where a dynamic app comes from, beyond its source. */
-struct load_extra {
-	const char *dir;       /* UWSGI_CHDIR */
-	const char *pyhome;    /* UWSGI_PYHOME */
-};
-
 /* UWSGI_CHDIR and UWSGI_PYHOME, in the app's interpreter. The working
  * directory is the process's: it is changed for the load only (*cwd gets
  * the old one back), and the directory stays on the app's sys.path. */
-static int apply_extra(const struct load_extra *x, int *cwd)
+static int apply_extra(const struct app_spec *x, int *cwd)
 {
 	*cwd = -1;
 	if (x->pyhome) {
@@ -362,9 +356,11 @@ static int apply_extra(const struct load_extra *x, int *cwd)
 	if (!r)
 		return -1;
 	Py_DECREF(r);
+	/* No way back, no going there. */
 	*cwd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (chdir(x->dir) < 0) {
-		PyErr_Format(PyExc_OSError, "UWSGI_CHDIR %s: %s", x->dir, strerror(errno));
+	if (*cwd < 0 || chdir(x->dir) < 0) {
+		PyErr_Format(PyExc_OSError, "UWSGI_CHDIR %s: %s", *cwd < 0 ? "." : x->dir,
+			     strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -382,7 +378,7 @@ static void restore_cwd(int cwd)
 /* Load apps->v[i] in its interpreter (a new one when it wants one). With
  * x (a dynamic app) there is no applications dict to look for. 1 when the
  * app is ready, 0 when it failed (logged). */
-static int load_at(struct apps *apps, size_t i, const struct load_extra *x)
+static int load_at(struct apps *apps, size_t i, const struct app_spec *x)
 {
 	PyInterpreterState *is = interp_main();
 #ifndef UP_ROCK_SOLID
@@ -448,16 +444,13 @@ size_t py_preload_apps(struct apps *apps)
 	return load_all(apps, 0);
 }
 
-const struct app *py_add_app(struct apps *apps, const char *mount, size_t ml,
-			     const char *source, const char *cname, const char *dir,
-			     const char *pyhome, int own_interp)
+const struct app *py_add_app(struct apps *apps, const struct app_spec *s)
 {
 	if (apps->n >= apps->cap)
 		return NULL;
-	struct app *a = new_slot(apps, mount, ml, source, cname);
-	a->own_interp = own_interp;
-	struct load_extra x = { dir, pyhome };
-	if (!load_at(apps, apps->n, &x)) {
+	struct app *a = new_slot(apps, s->mount, strlen(s->mount), s->source, s->cname);
+	a->own_interp = s->own_interp;
+	if (!load_at(apps, apps->n, s)) {
 		free_slot(a);
 		return NULL;
 	}

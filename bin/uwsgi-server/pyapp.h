@@ -44,14 +44,19 @@ size_t py_load_apps(struct apps *apps);
  * sub-interpreter does not survive a fork, see interp.h). */
 size_t py_preload_apps(struct apps *apps);
 
-/* Append an app at mount (dynamic apps; apps->n < apps->cap) and load it:
- * source is "file=PATH" or "module=MOD[:CALLABLE]", cname its callable
- * (NULL: --callable), dir a directory to load it from (UWSGI_CHDIR) and
- * pyhome a virtualenv whose site-packages it sees (UWSGI_PYHOME), both
- * optional. The app, or NULL (logged) when it did not load. */
-const struct app *py_add_app(struct apps *apps, const char *mount, size_t ml,
-			     const char *source, const char *cname, const char *dir,
-			     const char *pyhome, int own_interp);
+/* An app added while serving (dynamic apps). */
+struct app_spec {
+	const char *mount;       /* "" or "/prefix" */
+	const char *source;      /* "file=PATH" or "module=MOD[:CALLABLE]" */
+	const char *cname;       /* its callable; NULL: --callable */
+	const char *dir;         /* load it from there (UWSGI_CHDIR), or NULL */
+	const char *pyhome;      /* a virtualenv it sees (UWSGI_PYHOME), or NULL */
+	int own_interp;          /* in a sub-interpreter of its own */
+};
+
+/* Append the app s describes (apps->n < apps->cap) and load it: the app,
+ * or NULL (logged) when it did not load. */
+const struct app *py_add_app(struct apps *apps, const struct app_spec *s);
 
 /* The app for a request: with manage_script_name the longest mountpoint
  * prefixing PATH_INFO (at a '/' boundary), else the one whose mountpoint

@@ -186,9 +186,11 @@ static PyObject *the_callable(PyInterpreterState **is)
 			return cb;
 		}
 	}
-	if (!said++)
+	if (!said) {
+		said = 1;
 		log_line("[spooler] no spooler callable: the jobs wait until the app sets "
 			 "uwsgi.spooler");
+	}
 	return NULL;
 }
 
