@@ -194,6 +194,25 @@ PY
 	assert_output "dynamic /d1 loads=1 main=False"
 }
 
+@test "dynamic apps with --threads 4: concurrent first requests load the app once" {
+	port=$(free_port)
+	up_server srv --socket "127.0.0.1:$port" --threads 4 --pythonpath "$DIR" --dynamic-apps \
+		--wsgi-file "$DIR/app_a.py"
+	wait_port "$port" || { show_log srv; false; }
+	local clients=()
+	for i in 1 2 3 4 5 6 7 8; do
+		"$UP_BIN/uwsgi-send" -t 30 --var SCRIPT_NAME=/slow --var UWSGI_SCRIPT=dyn_slow \
+			"127.0.0.1:$port" "/slow/$i" >"$BATS_TEST_TMPDIR/out$i" 2>&1 &
+		clients+=($!)
+	done
+	wait "${clients[@]}"   # not a bare wait: the server runs in the background too
+	for i in 1 2 3 4 5 6 7 8; do
+		run cat "$BATS_TEST_TMPDIR/out$i"
+		assert_output "slow loads=1"
+	done
+	[ "$(grep -c "mountpoint='/slow') ready" "$BATS_TEST_TMPDIR/srv.log")" = 1 ]
+}
+
 @test "dynamic apps through nginx: uwsgi_param UWSGI_SCRIPT and UWSGI_CHDIR" {
 	port=$(free_port)
 	web=$(free_port)
