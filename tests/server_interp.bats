@@ -271,6 +271,9 @@ PY
 		--mount "/a=$DIR/app_a.py" --mount "/b=$DIR/app_b.py"
 	assert_failure 1
 	[ "$stderr" = "uwsgi-server: 2 apps: each after the first needs a sub-interpreter, which this ROCK_SOLID build has not: add --single-interpreter" ]
+	# Left out, not only refused: the binary never calls Py_NewInterpreter.
+	! nm -D "$ROCK" | grep -q Py_NewInterpreter
+	nm -D "$UP_BIN/uwsgi-server" | grep -q Py_NewInterpreter
 	# The way out it names works.
 	port=$(free_port)
 	start_bg rock "$ROCK" --http-socket "127.0.0.1:$port" --pythonpath "$DIR" \

@@ -78,6 +78,20 @@ static PyThreadState *ts_for(PyInterpreterState *is)
 	return ts;
 }
 
+#ifdef UP_ROCK_SOLID
+/* This build has no sub-interpreters: main() refuses what would need one. */
+PyInterpreterState *interp_new(int (*setup)(void))
+{
+	(void)setup;
+	warn("this ROCK_SOLID build has no sub-interpreters");
+	return NULL;
+}
+
+void interp_discard(PyInterpreterState *is)
+{
+	(void)is;
+}
+#else
 PyInterpreterState *interp_new(int (*setup)(void))
 {
 	PyThreadState *caller = PyThreadState_Get();
@@ -118,6 +132,7 @@ void interp_discard(PyInterpreterState *is)
 	Py_EndInterpreter(ts);
 	PyThreadState_Swap(caller);
 }
+#endif
 
 const char *interp_name(PyInterpreterState *is, char *buf, size_t cap)
 {

@@ -203,6 +203,7 @@ static struct app *new_slot(struct apps *apps, const char *mount, size_t ml,
 	return a;
 }
 
+#ifndef UP_ROCK_SOLID
 static void free_slot(struct app *a)
 {
 	free(a->mountpoint);
@@ -210,6 +211,7 @@ static void free_slot(struct app *a)
 	free(a->cname);
 	a->mountpoint = a->source = a->cname = NULL;
 }
+#endif
 
 /* As uWSGI: the first app lives in the main interpreter, every further
  * one in a sub-interpreter of its own unless --single-interpreter. */
@@ -381,10 +383,8 @@ static void restore_cwd(int cwd)
 static int load_at(struct apps *apps, size_t i, const struct app_spec *x)
 {
 	PyInterpreterState *is = interp_main();
-#ifndef UP_ROCK_SOLID
 	if (apps->v[i].own_interp && !(is = interp_new(interp_setup)))
 		return 0;
-#endif
 	PyThreadState *prev = interp_enter(is);
 	int cwd = -1, table = 0;
 	struct app *a = &apps->v[i];
@@ -444,6 +444,7 @@ size_t py_preload_apps(struct apps *apps)
 	return load_all(apps, 0);
 }
 
+#ifndef UP_ROCK_SOLID
 const struct app *py_add_app(struct apps *apps, const struct app_spec *s)
 {
 	if (apps->n >= apps->cap)
@@ -457,6 +458,7 @@ const struct app *py_add_app(struct apps *apps, const struct app_spec *s)
 	/* Published only now: pick_app never sees a half-loaded app. */
 	return &apps->v[apps->n++];
 }
+#endif
 
 static int prefix_of(const struct app *a, const char *p, size_t pl)
 {

@@ -55,7 +55,7 @@ struct app_spec {
 };
 
 /* Append the app s describes (apps->n < apps->cap) and load it: the app,
- * or NULL (logged) when it did not load. */
+ * or NULL (logged) when it did not load. Not in the ROCK_SOLID build. */
 const struct app *py_add_app(struct apps *apps, const struct app_spec *s);
 
 /* The app for a request: with manage_script_name the longest mountpoint
