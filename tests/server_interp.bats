@@ -70,6 +70,23 @@ field() {
 	! grep -q "sub-interpreter" "$BATS_TEST_TMPDIR/srv.log"
 }
 
+@test "an applications dict keeps all its entries in its module's interpreter" {
+	port=$(free_port)
+	up_server srv --http-socket "127.0.0.1:$port" --pythonpath "$UP_ROOT/tests/apps/dictapp" \
+		--pythonpath "$DIR" --manage-script-name --wsgi-file "$DIR/app_a.py" --module dictsite
+	wait_port "$port" || { show_log srv; false; }
+	run curl -s "http://127.0.0.1:$port/api/v1"
+	assert_output "api SN='/api' PI='/v1'"
+	a=$(curl -s "http://127.0.0.1:$port/x")
+	[ "$(field "$a" app)" = a ]
+	# app_a (the first app) has the main interpreter; the dict's module is
+	# the second app: both its entries share one sub-interpreter.
+	log=$BATS_TEST_TMPDIR/srv.log
+	grep -q "mountpoint='') ready: file=$DIR/app_a.py, in the main interpreter" "$log"
+	run grep -oE "\(applications dict\), in sub-interpreter [0-9]+" "$log"
+	[ "${#lines[@]}" = 2 ] && [ "${lines[0]}" = "${lines[1]}" ]
+}
+
 @test "through nginx's uwsgi_pass each prefix reaches its own app" {
 	port=$(free_port)
 	web=$(free_port)
