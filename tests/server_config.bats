@@ -38,6 +38,8 @@ SETTINGS=(
 	"module pkg.app:make"
 	"callable app"
 	"mount /api=api.py"
+	"dynamic-apps"
+	"max-apps 16"
 	"manage-script-name"
 	"chdir /srv/app"
 	"pythonpath /srv/lib"
@@ -109,6 +111,8 @@ wsgi-file = app.py
 module = pkg.app:make
 callable = app
 mount = /api=api.py
+dynamic-apps = true
+max-apps = 16
 manage-script-name = true
 chdir = /srv/app
 pythonpath = /srv/lib
@@ -168,6 +172,7 @@ listen = 100
 processes = 1
 threads = 1
 callable = application
+max-apps = 64
 harakiri = 0
 max-requests = 0
 min-worker-lifetime = 0

@@ -26,6 +26,7 @@ static void set_defaults(struct config *c)
 	c->listen = 100;
 	c->processes = 1;
 	c->threads = 1;
+	c->max_apps = 64;
 	c->callable = cfg_strdup("application");
 	c->buffer_size = 4096;
 	c->socket_timeout = 4;

@@ -44,6 +44,8 @@ struct config {
 	char *callable;                /* --callable (default "application") */
 	struct strlist mounts;         /* --mount /prefix=FILE_OR_MODULE */
 	int manage_script_name;        /* --manage-script-name */
+	int dynamic_apps;              /* --dynamic-apps */
+	int max_apps;                  /* --max-apps (default 64) */
 	char *chdir;                   /* --chdir */
 	struct strlist pythonpath;     /* --pythonpath/--python-path/--pp */
 	char *home;                    /* --home/--virtualenv/--venv/-H */

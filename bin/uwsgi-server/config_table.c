@@ -35,7 +35,7 @@ const struct opt cfg_opts[] = {
 	{ GROUP_PROCESSES, "threads", 0, ARG_REQUIRED, "N", "threads per worker (default 1)", INT(threads, 1, 512) },
 	{ GROUP_PROCESSES, "enable-threads", 'T', ARG_NONE, NULL, "let the application start Python threads", FLAG(enable_threads) },
 	{ GROUP_PROCESSES, "lazy-apps", 0, ARG_NONE, NULL, "load the application in each worker, after fork", FLAG(lazy_apps) },
-	{ GROUP_PROCESSES, "single-interpreter", 'i', ARG_NONE, NULL, "one Python interpreter (always so; accepted)", FLAG(single_interpreter) },
+	{ GROUP_PROCESSES, "single-interpreter", 'i', ARG_NONE, NULL, "every app in the main interpreter (no sub-interpreters)", FLAG(single_interpreter) },
 
 	{ GROUP_APPS, "wsgi-file", 0, ARG_REQUIRED, "FILE", "load the WSGI application from a Python file", STR(wsgi_file) },
 	{ GROUP_APPS, "file", 0, ALIAS("wsgi-file") },
@@ -43,6 +43,8 @@ const struct opt cfg_opts[] = {
 	{ GROUP_APPS, "wsgi", 0, ALIAS("module") },
 	{ GROUP_APPS, "callable", 0, ARG_REQUIRED, "NAME", "name of the app object (default application)", STR(callable) },
 	{ GROUP_APPS, "mount", 0, ARG_REQUIRED, "/PREFIX=APP", "mount APP (file/module) at PREFIX (repeatable)", PAIRS(mounts) },
+	{ GROUP_APPS, "dynamic-apps", 0, ARG_NONE, NULL, "load apps named by a request's UWSGI_SCRIPT/UWSGI_FILE/... vars", FLAG(dynamic_apps) },
+	{ GROUP_APPS, "max-apps", 0, ARG_REQUIRED, "N", "at most N apps per worker, dynamic ones included (default 64)", INT(max_apps, 1, 1024) },
 	{ GROUP_APPS, "manage-script-name", 0, ARG_NONE, NULL, "move the mount prefix into SCRIPT_NAME", FLAG(manage_script_name) },
 	{ GROUP_APPS, "chdir", 0, ARG_REQUIRED, "DIR", "change to DIR before loading the application", STR(chdir) },
 	{ GROUP_APPS, "pythonpath", 0, ARG_REQUIRED, "DIR", "add DIR to sys.path (repeatable)", LIST(pythonpath) },

@@ -130,6 +130,11 @@ int main(int argc, char **argv)
 		die(1, "--threads %d: this ROCK_SOLID build has no request threads", c.threads);
 	if (c.enable_threads)
 		die(1, "--enable-threads: this ROCK_SOLID build has no request threads");
+	if (c.dynamic_apps)
+		die(1, "--dynamic-apps: this ROCK_SOLID build has no dynamic apps");
+	if (py_app_count(&c) > 1 && !c.single_interpreter)
+		die(1, "%zu apps: each after the first needs a sub-interpreter, which this "
+		    "ROCK_SOLID build has not: add --single-interpreter", py_app_count(&c));
 #endif
 	if (c.show_config) {
 		config_print(&c, stdout);
@@ -174,7 +179,7 @@ int main(int argc, char **argv)
 		warn("no app configured (--wsgi-file, --module, --mount, --paste): "
 		     "every request gets a 500");
 	if (!c.lazy_apps)
-		py_load_apps(&s.apps);
+		py_preload_apps(&s.apps);
 	int rc;
 	if (c.master || c.processes > 1)
 		rc = master_run(&s);

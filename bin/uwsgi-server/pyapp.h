@@ -12,12 +12,15 @@ struct app {
 	char *mountpoint;        /* "" for the default app, else "/prefix" */
 	size_t mlen;
 	char *source;            /* what it was loaded from, for logs */
+	char *cname;             /* its callable's name; NULL: --callable */
 	PyObject *callable;      /* NULL until loaded */
+	int own_interp;          /* wants a sub-interpreter of its own */
+	PyInterpreterState *interp;  /* where it lives, once loaded */
 };
 
 struct apps {
 	struct app *v;
-	size_t n;
+	size_t n, cap;           /* cap: no move while n < cap (dynamic apps) */
 };
 
 /* Start the interpreter: --home (virtualenv), --pythonpath, the working
@@ -29,9 +32,31 @@ void py_init(const struct config *c);
  * without loading them. */
 void py_declare_apps(const struct config *c, struct apps *apps);
 
-/* Import every declared app (GIL held). Each failure is logged with its
- * traceback; returns the number of apps now loaded. */
+/* How many apps the config declares (before any applications dict). */
+size_t py_app_count(const struct config *c);
+
+/* Import every declared app (GIL held), each in its interpreter. Each
+ * failure is logged with its traceback; returns the number of apps now
+ * loaded. */
 size_t py_load_apps(struct apps *apps);
+
+/* Before the fork: only the apps that live in the main interpreter (a
+ * sub-interpreter does not survive a fork, see interp.h). */
+size_t py_preload_apps(struct apps *apps);
+
+/* An app added while serving (dynamic apps). */
+struct app_spec {
+	const char *mount;       /* "" or "/prefix" */
+	const char *source;      /* "file=PATH" or "module=MOD[:CALLABLE]" */
+	const char *cname;       /* its callable; NULL: --callable */
+	const char *dir;         /* load it from there (UWSGI_CHDIR), or NULL */
+	const char *pyhome;      /* a virtualenv it sees (UWSGI_PYHOME), or NULL */
+	int own_interp;          /* in a sub-interpreter of its own */
+};
+
+/* Append the app s describes (apps->n < apps->cap) and load it: the app,
+ * or NULL (logged) when it did not load. Not in the ROCK_SOLID build. */
+const struct app *py_add_app(struct apps *apps, const struct app_spec *s);
 
 /* The app for a request: with manage_script_name the longest mountpoint
  * prefixing PATH_INFO (at a '/' boundary), else the one whose mountpoint

@@ -25,12 +25,18 @@ static struct PyModuleDef def = {
 	PyModuleDef_HEAD_INIT, "uwsgi",
 	"The uwsgi-server API: workers, locks, shared memory, cache, spooler, "
 	"RPC and signals, as uWSGI's module offers them.",
-	-1, all_methods, NULL, NULL, NULL, NULL,
+	/* 0, not -1: each interpreter gets a module of its own, made by
+	 * init_module, instead of a copy of the first one's dict. */
+	0, all_methods, NULL, NULL, NULL, NULL,
 };
 
-static PyObject *init_module(void)
+/* Built once: the module of every interpreter shares the table. */
+static void build_methods(void)
 {
+	static int built;
 	size_t n = 0;
+	if (built)
+		return;
 	for (size_t i = 0; i < NPARTS; i++)
 		for (PyMethodDef *m = parts[i]->methods; m && m->ml_name; m++) {
 			if (n + 1 >= sizeof all_methods / sizeof all_methods[0])
@@ -38,11 +44,23 @@ static PyObject *init_module(void)
 			all_methods[n++] = *m;
 		}
 	all_methods[n] = (PyMethodDef){ NULL, NULL, 0, NULL };
+	built = 1;
+}
+
+static PyObject *init_module(void)
+{
+	build_methods();
 	PyObject *m = PyModule_Create(&def);
 	for (size_t i = 0; m && i < NPARTS; i++)
 		if (parts[i]->init && parts[i]->init(m) < 0)
 			Py_CLEAR(m);
 	return m;
+}
+
+void pymod_forget(PyInterpreterState *is)
+{
+	pymod_rpc_forget(is);
+	pymod_signal_forget(is);
 }
 
 void pymod_register(void)

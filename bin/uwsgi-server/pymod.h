@@ -23,6 +23,13 @@ void pymod_register(void);
 void pymod_set_server(struct server *s);
 struct server *pymod_server(void);
 
+/* Before a sub-interpreter ends (an app that failed to load in it): drop
+ * the callables it registered (RPC functions, signal handlers), which
+ * would outlive it. Called in that interpreter. */
+void pymod_forget(PyInterpreterState *is);
+void pymod_rpc_forget(PyInterpreterState *is);
+void pymod_signal_forget(PyInterpreterState *is);
+
 /* This process's worker id (1-based), 0 in the master. */
 void pymod_set_worker(int wid);
 int pymod_worker_id(void);

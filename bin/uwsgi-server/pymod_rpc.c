@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "interp.h"
 #include "log.h"
 #include "pymod.h"
 #include "pymod_shared.h"
@@ -20,7 +21,9 @@
 /* The largest result read from another node (a modifier2 5 answer). */
 #define RPC_MAX_RESULT (64u << 20)
 
-static PyObject *functions;   /* name (bytes) -> callable, this process's */
+/* name (bytes) -> (callable, capsule of the interpreter that registered
+ * it), this process's: a function runs in its own interpreter. */
+static PyObject *functions;
 
 /* o as a bytes object (a new reference): bytes as they are, str as UTF-8,
  * other bytes-like objects copied. NULL with TypeError. */
@@ -53,10 +56,15 @@ static PyObject *m_register_rpc(PyObject *self, PyObject *args)
 				    PyCallable_Check(func) ? "the name must have 1 to 255 bytes"
 							   : "it is not callable");
 	}
-	if (PyDict_SetItem(functions, key, func) < 0) {
+	PyObject *where = PyCapsule_New(PyInterpreterState_Get(), NULL, NULL);
+	PyObject *entry = where ? PyTuple_Pack(2, func, where) : NULL;
+	Py_XDECREF(where);
+	if (!entry || PyDict_SetItem(functions, key, entry) < 0) {
+		Py_XDECREF(entry);
 		Py_DECREF(key);
 		return NULL;
 	}
+	Py_DECREF(entry);
 	int wid = pymod_worker_id();
 	if (wid)
 		log_line("registered RPC function \"%.*s\" on worker %d", (int)n,
@@ -90,8 +98,8 @@ static PyObject *result_bytes(PyObject *r)
  * NULL with an exception. */
 static PyObject *call_local(PyObject *name, PyObject *args, Py_ssize_t first)
 {
-	PyObject *f = PyDict_GetItemWithError(functions, name);
-	if (!f) {
+	PyObject *entry = PyDict_GetItemWithError(functions, name);
+	if (!entry) {
 		if (!PyErr_Occurred())
 			PyErr_Format(PyExc_ValueError, "no RPC function %R in this process", name);
 		return NULL;
@@ -99,9 +107,10 @@ static PyObject *call_local(PyObject *name, PyObject *args, Py_ssize_t first)
 	PyObject *callargs = PyTuple_GetSlice(args, first, PyTuple_GET_SIZE(args));
 	if (!callargs)
 		return NULL;
-	Py_INCREF(f);
-	PyObject *r = PyObject_Call(f, callargs, NULL);
-	Py_DECREF(f);
+	Py_INCREF(entry);
+	PyObject *r = interp_call(PyCapsule_GetPointer(PyTuple_GET_ITEM(entry, 1), NULL),
+				  PyTuple_GET_ITEM(entry, 0), callargs);
+	Py_DECREF(entry);
 	Py_DECREF(callargs);
 	if (!r)
 		return NULL;
@@ -334,6 +343,21 @@ static int init(PyObject *m)
 	if (!functions)
 		functions = PyDict_New();
 	return functions ? 0 : -1;
+}
+
+void pymod_rpc_forget(PyInterpreterState *is)
+{
+	PyObject *key, *entry;
+	Py_ssize_t pos = 0;
+	PyObject *gone = functions ? PyList_New(0) : NULL;
+	while (gone && PyDict_Next(functions, &pos, &key, &entry))
+		if (PyCapsule_GetPointer(PyTuple_GET_ITEM(entry, 1), NULL) == is &&
+		    PyList_Append(gone, key) < 0)
+			break;
+	for (Py_ssize_t i = 0; gone && i < PyList_GET_SIZE(gone); i++)
+		PyDict_DelItem(functions, PyList_GET_ITEM(gone, i));
+	Py_XDECREF(gone);
+	PyErr_Clear();
 }
 
 const struct pymod_part pymod_rpc = { "rpc", methods, init };

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "interp.h"
 #include "log.h"
 #include "pymod.h"
 #include "spooler.h"
@@ -15,6 +16,7 @@
 #include "usig.h"
 
 static PyObject *handlers[256];
+static PyInterpreterState *handler_interp[256];  /* where each was registered */
 
 void usig_run_handler(int num)
 {
@@ -25,7 +27,9 @@ void usig_run_handler(int num)
 			 "it was registered in another one", num, (int)getpid());
 	} else {
 		Py_INCREF(h);
-		PyObject *r = PyObject_CallFunction(h, "i", num);
+		PyObject *args = Py_BuildValue("(i)", num);
+		PyObject *r = args ? interp_call(handler_interp[num], h, args) : NULL;
+		Py_XDECREF(args);
 		if (!r) {
 			char what[64];
 			snprintf(what, sizeof what, "uwsgi signal %d handler", num);
@@ -65,6 +69,7 @@ static PyObject *m_register_signal(PyObject *self, PyObject *args)
 		return PyErr_Format(PyExc_ValueError, "unable to register signal %d: %s", num, err);
 	Py_INCREF(func);
 	Py_XSETREF(handlers[num], func);
+	handler_interp[num] = PyInterpreterState_Get();
 	Py_RETURN_NONE;
 }
 
@@ -161,5 +166,14 @@ static PyMethodDef methods[] = {
 	  "add_rb_timer(num, seconds[, iterations]): as add_timer, iterations times (0: ever)" },
 	{ NULL, NULL, 0, NULL },
 };
+
+void pymod_signal_forget(PyInterpreterState *is)
+{
+	for (int i = 0; i < 256; i++)
+		if (handler_interp[i] == is) {
+			Py_CLEAR(handlers[i]);
+			handler_interp[i] = NULL;
+		}
+}
 
 const struct pymod_part pymod_signal = { "signal", methods, NULL };

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "interp.h"
 #include "log.h"
 #include "pymod.h"
 #include "pymod_shared.h"
@@ -167,29 +168,42 @@ static PyObject *job_dict(const char *name, const uint8_t *vars, size_t vlen,
 	return d;
 }
 
-static PyObject *the_callable(void)
+/* uwsgi.spooler as an app set it, in whichever interpreter the app lives
+ * (each has its own uwsgi module): the first one found, and *is gets its
+ * interpreter. */
+static PyObject *the_callable(PyInterpreterState **is)
 {
 	static int said;
-	PyObject *mod = PyImport_ImportModule("uwsgi");
-	PyObject *cb = mod ? PyObject_GetAttrString(mod, "spooler") : NULL;
-	Py_XDECREF(mod);
-	if (!cb) {
+	for (size_t i = 0; i < interp_count(); i++) {
+		PyThreadState *prev = interp_enter(interp_at(i));
+		PyObject *mod = PyImport_ImportModule("uwsgi");
+		PyObject *cb = mod ? PyObject_GetAttrString(mod, "spooler") : NULL;
+		Py_XDECREF(mod);
 		PyErr_Clear();
-		if (!said++)
-			log_line("[spooler] no spooler callable: the jobs wait until the app sets "
-				 "uwsgi.spooler");
+		interp_leave(prev);
+		if (cb) {
+			*is = interp_at(i);
+			return cb;
+		}
 	}
-	return cb;
+	if (!said) {
+		said = 1;
+		log_line("[spooler] no spooler callable: the jobs wait until the app sets "
+			 "uwsgi.spooler");
+	}
+	return NULL;
 }
 
 int spooler_call(const char *name, const uint8_t *vars, size_t vlen, const uint8_t *body,
 		 size_t blen)
 {
-	PyObject *cb = the_callable();
+	PyInterpreterState *is;
+	PyObject *cb = the_callable(&is);
 	if (!cb)
 		return SPOOL_RETRY;
 	PyObject *d = job_dict(name, vars, vlen, body, blen);
-	PyObject *r = d ? PyObject_CallOneArg(cb, d) : NULL;
+	PyObject *args = d ? PyTuple_Pack(1, d) : NULL;
+	PyObject *r = args ? interp_call(is, cb, args) : NULL;
 	int ret = SPOOL_RETRY;
 	if (!r) {
 		py_log_exception("[spooler] the spooler callable raised (the job is retried)");
@@ -202,6 +216,7 @@ int spooler_call(const char *name, const uint8_t *vars, size_t vlen, const uint8
 		ret = v == SPOOL_OK || v == SPOOL_IGNORE ? (int)v : SPOOL_RETRY;
 	}
 	Py_XDECREF(r);
+	Py_XDECREF(args);
 	Py_XDECREF(d);
 	Py_DECREF(cb);
 	return ret;

@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "dynapp.h"
 #include "handlers.h"
 #include "log.h"
 #include "procmem.h"
@@ -371,7 +372,8 @@ static void handle(struct wthread *t, struct request *r)
 		q.is_static = 1;
 	} else {
 		PyEval_RestoreThread(t->py.ts);
-		q.exception = wsgi_handle(&t->py, r, &s->apps, c, &q.app);
+		if (dynapp_prepare(&s->apps, c, r) == 0)
+			q.exception = wsgi_handle(&t->py, r, &s->apps, c, &q.app);
 		PyEval_SaveThread();
 	}
 	if (!c->master && harakiri > 0)

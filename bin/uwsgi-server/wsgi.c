@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "interp.h"
 #include "profiler.h"
 #include "wsgi.h"
 
@@ -449,6 +450,8 @@ int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *app
 		resp_error(r, 500, "Internal Server Error: no app loaded\n");
 		return 0;
 	}
+	/* The request runs in its app's interpreter (interp.h). */
+	PyThreadState *caller = interp_enter(app->interp);
 	t->r = r;
 	t->gen++;
 	t->declared_cl = -1;
@@ -471,5 +474,6 @@ int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *app
 	Py_CLEAR(t->headers);
 	t->r = NULL;
 	t->gen++;
+	interp_leave(caller);
 	return failed && !r->write_error;
 }

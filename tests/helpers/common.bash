@@ -202,12 +202,13 @@ require_py() {
 	done
 }
 
-# start_nginx NAME PORT UPSTREAM: nginx on 127.0.0.1:PORT passing every
-# request to the uwsgi socket UPSTREAM (host:port or unix:/path) with
-# Debian's uwsgi_params, from a throwaway prefix in $BATS_TEST_TMPDIR;
-# its PID is recorded like start_bg's.
+# start_nginx NAME PORT UPSTREAM [SERVER_LINES]: nginx on 127.0.0.1:PORT
+# passing every request to the uwsgi socket UPSTREAM (host:port or
+# unix:/path) with Debian's uwsgi_params, from a throwaway prefix in
+# $BATS_TEST_TMPDIR; its PID is recorded like start_bg's. SERVER_LINES
+# (more locations, say) go into the server block before `location /`.
 start_nginx() {
-	local name=$1 port=$2 upstream=$3 d=$BATS_TEST_TMPDIR/$1
+	local name=$1 port=$2 upstream=$3 extra=${4:-} d=$BATS_TEST_TMPDIR/$1
 	require_cmd nginx
 	mkdir -p "$d"
 	cat >"$d/nginx.conf" <<CONF
@@ -226,6 +227,7 @@ http {
 	client_max_body_size 0;
 	server {
 		listen 127.0.0.1:$port;
+		$extra
 		location / {
 			include /etc/nginx/uwsgi_params;
 			uwsgi_pass $upstream;

@@ -1,0 +1,1 @@
+# Imported by app_a only: a marker in sys.modules.

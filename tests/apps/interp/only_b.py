@@ -1,0 +1,1 @@
+# Imported by app_b only: a marker in sys.modules.

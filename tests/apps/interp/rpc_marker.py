@@ -1,0 +1,1 @@
+# Imported by an RPC function: shows which interpreter it ran in.

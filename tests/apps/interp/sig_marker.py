@@ -1,0 +1,1 @@
+# Imported by a signal handler: shows which interpreter it ran in.
