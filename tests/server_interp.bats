@@ -132,7 +132,7 @@ PY
 	[ "$(field "$got" worker)" = 1 ] && [ "$(field "$set" worker)" = 1 ]
 }
 
-@test "RPC functions and signal handlers run in the interpreter that registered them" {
+@test "RPC functions, signal and message handlers run in the interpreter that registered them" {
 	port=$(free_port)
 	uport=$(free_port)
 	up_server srv --http-socket "127.0.0.1:$port" --socket "127.0.0.1:$uport" --master \
@@ -152,8 +152,15 @@ PY
 		sleep 0.1
 	done
 	[ "$(field "$b" sig_marker)" = True ]
-	# app_a's interpreter saw neither import.
+	# A message (modifier1 31) goes to app_b's handler, in app_b's
+	# interpreter: the answer is the vars block owner=b.
+	run -0 bash -c "'$UP_BIN/uwsgi-send' -m 31 --var k=v 127.0.0.1:$uport | od -An -tx1 | tr -s ' \n' ' '"
+	assert_output " 1f 0a 00 00 05 00 6f 77 6e 65 72 01 00 62 "
+	b=$(curl -s "http://127.0.0.1:$port/b/x")
+	[ "$(field "$b" msg_marker)" = True ]
+	# app_a's interpreter saw none of these imports.
 	a=$(curl -s "http://127.0.0.1:$port/a/x")
+	[ "$(field "$a" msg_marker)" = False ]
 	[ "$(field "$a" sig_marker)" = False ]
 	[ "$(field "$a" rpc_marker)" = True ]   # owner_a ran there
 }

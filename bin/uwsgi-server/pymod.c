@@ -61,6 +61,7 @@ void pymod_forget(PyInterpreterState *is)
 {
 	pymod_rpc_forget(is);
 	pymod_signal_forget(is);
+	pymod_msg_forget(is);
 }
 
 void pymod_register(void)

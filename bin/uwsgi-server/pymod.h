@@ -29,6 +29,7 @@ struct server *pymod_server(void);
 void pymod_forget(PyInterpreterState *is);
 void pymod_rpc_forget(PyInterpreterState *is);
 void pymod_signal_forget(PyInterpreterState *is);
+void pymod_msg_forget(PyInterpreterState *is);
 
 /* This process's worker id (1-based), 0 in the master. */
 void pymod_set_worker(int wid);

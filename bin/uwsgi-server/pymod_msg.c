@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "interp.h"
 #include "log.h"
 #include "pymod.h"
 #include "pymod_shared.h"
@@ -24,7 +25,10 @@
 #define FIRST UP_MOD_MSG_VARS
 #define LAST UP_MOD_MSG_MARSHAL
 
-static PyObject *handlers[LAST - FIRST + 1];   /* strong references or NULL */
+/* Strong references or NULL, and the interpreter each was registered in:
+ * a handler runs there, like an RPC function. */
+static PyObject *handlers[LAST - FIRST + 1];
+static PyInterpreterState *handler_interp[LAST - FIRST + 1];
 
 static int is_message(unsigned m1)
 {
@@ -45,6 +49,7 @@ static PyObject *m_register_message_handler(PyObject *self, PyObject *args)
 		return PyErr_Format(PyExc_TypeError, "the message handler must be callable "
 				    "or None, not %.80s", Py_TYPE(func)->tp_name);
 	Py_XSETREF(handlers[m1 - FIRST], func == Py_None ? NULL : Py_NewRef(func));
+	handler_interp[m1 - FIRST] = PyInterpreterState_Get();
 	int wid = pymod_worker_id();
 	log_line("%s message handler for modifier1 %d (%s)%s", func == Py_None ? "removed the"
 		 : "registered a", m1, up_modifier_name((unsigned)m1),
@@ -52,12 +57,25 @@ static PyObject *m_register_message_handler(PyObject *self, PyObject *args)
 	Py_RETURN_TRUE;
 }
 
-/* The handler for m1 (a new reference), or NULL. For 33 uWSGI's way, an
- * attribute the app sets, counts as well. */
-static PyObject *find_handler(uint8_t m1)
+void pymod_msg_forget(PyInterpreterState *is)
 {
+	for (size_t i = 0; i < sizeof handlers / sizeof *handlers; i++) {
+		if (handlers[i] && handler_interp[i] == is) {
+			Py_CLEAR(handlers[i]);
+			handler_interp[i] = NULL;
+		}
+	}
+}
+
+/* The handler for m1 (a new reference) and its interpreter, or NULL. For
+ * 33 uWSGI's way, an attribute the app sets on the main interpreter's
+ * module, counts as well. */
+static PyObject *find_handler(uint8_t m1, PyInterpreterState **is)
+{
+	*is = handler_interp[m1 - FIRST];
 	if (handlers[m1 - FIRST])
 		return Py_NewRef(handlers[m1 - FIRST]);
+	*is = PyInterpreterState_Get();
 	if (m1 != UP_MOD_MSG_MARSHAL)
 		return NULL;
 	PyObject *name = PyUnicode_FromString("uwsgi");
@@ -93,7 +111,8 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
 	int rc = -1;
 	PyObject *obj = NULL, *res = NULL;
 	PyGILState_STATE g = PyGILState_Ensure();
-	PyObject *f = find_handler(m1);
+	PyInterpreterState *is;
+	PyObject *f = find_handler(m1, &is), *args = NULL;
 	snprintf(what, sizeof what, "message (modifier1 %u, modifier2 %u)", m1, m2);
 	if (!f) {
 		rc = MSG_NO_HANDLER;
@@ -104,7 +123,8 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
 		exception_text(what, err, errcap);
 		goto done;
 	}
-	res = PyObject_CallFunction(f, "Oi", obj, (int)m2);
+	args = Py_BuildValue("(Oi)", obj, (int)m2);
+	res = args ? interp_call(is, f, args) : NULL;
 	if (!res) {
 		snprintf(err, errcap, "the handler of a %s raised", what);
 		py_log_exception(err);
@@ -118,6 +138,7 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
 	rc = 0;
 done:
 	Py_XDECREF(res);
+	Py_XDECREF(args);
 	Py_XDECREF(obj);
 	Py_XDECREF(f);
 	PyGILState_Release(g);

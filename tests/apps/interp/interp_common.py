@@ -19,7 +19,13 @@ def _export(name):
     def on_signal(num):
         import sig_marker  # noqa: F401
 
+    def on_message(payload, modifier2):
+        import msg_marker  # noqa: F401
+        return {b'owner': istate.owner.encode()}
+
     uwsgi.register_rpc('owner_' + name, owner)
+    if name == 'b':
+        uwsgi.register_message_handler(31, on_message)
     try:
         uwsgi.register_signal(20 if name == 'a' else 21, 'workers', on_signal)
     except ValueError:
@@ -52,6 +58,7 @@ def make_app(name):
             'only_b': 'only_b' in sys.modules,
             'rpc_marker': 'rpc_marker' in sys.modules,
             'sig_marker': 'sig_marker' in sys.modules,
+            'msg_marker': 'msg_marker' in sys.modules,
             'script_name': environ.get('SCRIPT_NAME'),
             'path_info': path,
             'worker': uwsgi.worker_id(),

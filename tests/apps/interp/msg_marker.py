@@ -1,0 +1,1 @@
+# Imported by a message handler: shows which interpreter it ran in.
