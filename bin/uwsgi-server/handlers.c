@@ -26,6 +26,7 @@ void handlers_init(const struct server *s)
 	handlers_register(&handler_spool);
 	handlers_register(&handler_rpc);
 	handlers_register(&handler_signal);
+	handlers_register(&handler_fastfunc);
 }
 
 const struct mod_handler *handlers_find(uint8_t modifier1)

@@ -14,6 +14,7 @@ static const struct pymod_part *const parts[] = {
 	&pymod_spooler,
 	&pymod_rpc,
 	&pymod_signal,
+	&pymod_fastfunc,
 };
 
 #define NPARTS (sizeof parts / sizeof parts[0])

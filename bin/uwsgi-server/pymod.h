@@ -31,6 +31,7 @@ int pymod_worker_id(void);
 extern const struct pymod_part pymod_core;
 extern const struct pymod_part pymod_locks, pymod_sharedarea, pymod_cache;
 extern const struct pymod_part pymod_spooler, pymod_rpc, pymod_signal;
+extern const struct pymod_part pymod_fastfunc;
 
 /* Map the locks, the shared area and the cache the config asks for (in the
  * master, before the first fork; pymod_shared.c). Exits 1 on a bad --cache2. */

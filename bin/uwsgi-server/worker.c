@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "die.h"
+#include "fastfunc.h"
 #include "handlers.h"
 #include "log.h"
 #include "procmem.h"
@@ -29,6 +30,7 @@
 #include "server.h"
 #include "static.h"
 #include "usig.h"
+#include "uwsgiproto/modifiers.h"
 #include "wsgi.h"
 
 #define KEEPALIVE_IDLE_MS 15000
@@ -333,6 +335,10 @@ static void handle(struct wthread *t, struct request *r)
 			 c->limit_post);
 		r->expect_continue = 0;
 		resp_error(r, 413, "Request Entity Too Large\n");
+	} else if (r->modifier1 == UP_MOD_FASTFUNC) {
+		PyEval_RestoreThread(t->py.ts);
+		q.exception = fastfunc_handle(&t->py, r);
+		PyEval_SaveThread();
 	} else if (s->statics && static_serve(s->statics, r)) {
 		q.is_static = 1;
 	} else {
