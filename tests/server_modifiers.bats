@@ -137,14 +137,27 @@ while True:
 	[ "$(workers_of "$srv_pid")" = "$before" ]
 	! grep -q "re-executing" "$BATS_TEST_TMPDIR/srv.log" || false
 	stop_all
-	server srv2 --management-allow 127.0.0.0/8
+	server srv2 --management-allow 127.0.0.1
+	before=$(workers_of "$srv2_pid")
 	run "$SEND" --reload "127.0.0.1:$PORT"
 	assert_success
 	wait_grep "$BATS_TEST_TMPDIR/srv2.log" "re-executing the master"
+	for _ in $(seq 50); do
+		after=$(workers_of "$srv2_pid")
+		[ "$(wc -w <<<"$after")" = 2 ] && [ "$after" != "$before" ] && break
+		sleep 0.1
+	done
+	[ "$after" != "$before" ]
 	stop_all
-	server srv3 --management-allow 10.0.0.0/8 --management-allow ::1
+	server srv3 --management-allow 127.0.0.0/8
+	run "$SEND" --reload "127.0.0.1:$PORT"
+	assert_success
+	stop_all
+	server srv4 --management-allow 10.0.0.0/8 --management-allow ::1
 	run "$SEND" --reload "127.0.0.1:$PORT"
 	assert_failure 4
+	grep -q "refused: not on a UNIX socket and not in --management-allow" \
+		"$BATS_TEST_TMPDIR/srv4.log"
 }
 
 @test "a malformed --management-allow stops the start with one line" {
