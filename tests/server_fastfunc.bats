@@ -7,38 +7,35 @@ bats_require_minimum_version 1.5.0
 load helpers/common
 
 APP=$UP_ROOT/tests/apps/fastfunc.py
-SEND=$UP_BIN/uwsgi-send
 
 teardown() { stop_all; }
 
-# server NAME OPTIONS...: one worker serving tests/apps/fastfunc.py on the
-# uwsgi socket 127.0.0.1:$PORT (also mounted at /m, so that routing would
-# show if it happened).
-server() {
-	local name=$1
-	shift
+# serve_fastfuncs [OPTIONS...]: the server "srv", one worker serving
+# tests/apps/fastfunc.py on the uwsgi socket 127.0.0.1:$PORT, also mounted
+# at /m so that routing would show if it happened.
+serve_fastfuncs() {
 	PORT=$(free_port)
-	up_server "$name" --master --processes 1 --socket "127.0.0.1:$PORT" \
+	up_server srv --master --processes 1 --socket "127.0.0.1:$PORT" \
 		--wsgi-file "$APP" --mount "/m=$APP" --manage-script-name "$@"
-	wait_port "$PORT" || { show_log "$name"; return 1; }
+	wait_port "$PORT" || { show_log srv; return 1; }
 }
 
 # fast SLOT ARGS...: a modifier1 27 packet for SLOT with the vars given.
 fast() {
 	local slot=$1
 	shift
-	"$SEND" -t 10 -m 27 --modifier2 "$slot" "$@" "127.0.0.1:$PORT"
+	"$UP_BIN/uwsgi-send" -t 10 -m 27 --modifier2 "$slot" "$@" "127.0.0.1:$PORT"
 }
 
 @test "uwsgi.fastfuncs is a list of 256 slots, None when free" {
-	server srv
-	run "$SEND" "127.0.0.1:$PORT" /slots
+	serve_fastfuncs
+	run "$UP_BIN/uwsgi-send" "127.0.0.1:$PORT" /slots
 	assert_success
 	assert_output "list of 256, 253 free, slot 256: IndexError: list assignment index out of range"
 }
 
 @test "a FastFunc answers modifier1 27 with a full environ, the body and no routing" {
-	server srv
+	serve_fastfuncs
 	printf 'posted body' >"$BATS_TEST_TMPDIR/body"
 	run fast 5 --var REQUEST_METHOD=POST --var PATH_INFO=/m/x --var QUERY_STRING=a=1 \
 		--var SERVER_NAME=example --var SERVER_PORT=80 --var SERVER_PROTOCOL=HTTP/1.1 \
@@ -52,12 +49,12 @@ fast() {
 	# The mounted app at /m and --manage-script-name did not take it.
 	grep -Eq 'app: -1\|req: 1/1\].* POST /m/x => generated [0-9]+ bytes .*\(HTTP/1.1 200\)' \
 		"$BATS_TEST_TMPDIR/srv.log"
-	run "$SEND" "127.0.0.1:$PORT" /m/x
+	run "$UP_BIN/uwsgi-send" "127.0.0.1:$PORT" /m/x
 	assert_output "app /x"
 }
 
 @test "a free slot is refused, logged with the peer; the worker serves on" {
-	server srv
+	serve_fastfuncs
 	pid=$(worker_pids "$srv_pid")
 	run --separate-stderr fast 8 --var PATH_INFO=/x
 	assert_failure 4
@@ -70,14 +67,14 @@ fast() {
 		"$BATS_TEST_TMPDIR/srv.log"
 	# No request line was logged for them: nothing ran.
 	! grep -q "req: 1/1" "$BATS_TEST_TMPDIR/srv.log" || false
-	run "$SEND" "127.0.0.1:$PORT" /after
+	run "$UP_BIN/uwsgi-send" "127.0.0.1:$PORT" /after
 	assert_success
 	assert_output "app /after"
 	[ "$(worker_pids "$srv_pid")" = "$pid" ]
 }
 
 @test "a FastFunc that raises gets a 500 and a traceback; the worker serves on" {
-	server srv
+	serve_fastfuncs
 	pid=$(worker_pids "$srv_pid")
 	run fast 6 --var PATH_INFO=/boom
 	assert_success
@@ -89,7 +86,7 @@ fast() {
 }
 
 @test "with --threads 4 FastFuncs run side by side" {
-	server srv --threads 4
+	serve_fastfuncs --threads 4
 	out=$BATS_TEST_TMPDIR/out
 	clients=()
 	for i in 1 2 3 4 5 6 7 8; do
