@@ -18,6 +18,8 @@ serve_fastfuncs() {
 	up_server srv --master --processes 1 --socket "127.0.0.1:$PORT" \
 		--wsgi-file "$APP" --mount "/m=$APP" --manage-script-name "$@"
 	wait_port "$PORT" || { show_log srv; return 1; }
+	# The sockets are bound before the worker is forked.
+	wait_grep "$BATS_TEST_TMPDIR/srv.log" "spawned worker 1 "
 }
 
 # fast SLOT ARGS...: a modifier1 27 packet for SLOT with the vars given.
