@@ -50,14 +50,19 @@ print(d["listen_queue"], d["listen_queue_errors"])' "$1"
 	t1=$(now_ms)
 	touch "$stop"
 
-	# A normal request right after the load is answered within a second.
-	s0=$(now_ms)
-	run curl -sf -m 5 "$h/"
-	s1=$(now_ms)
-	assert_success
-	assert_output --regexp '^v0 [0-9]+$'
-	echo "first request after the load: $((s1 - s0)) ms" >&3
-	[ $((s1 - s0)) -lt 1000 ]
+	# Normal requests from right after the load on are each answered within
+	# a second, also while the kernel completes, for seconds after the load,
+	# the handshakes the full queue had left unfinished: those clients have
+	# gone, and their requests must not each cost a full one.
+	slow=0
+	for i in $(seq 24); do
+		s0=$(now_ms)
+		curl -sf -m 5 "$h/" | grep -qE '^v0 [0-9]+$' || { echo "request $i failed" >&3; slow=1; }
+		s1=$(now_ms)
+		[ $((s1 - s0)) -lt 1000 ] || { echo "request $i took $((s1 - s0)) ms" >&3; slow=1; }
+		sleep 0.25
+	done
+	[ "$slow" = 0 ]
 
 	for _ in $(seq 40); do kill -0 "$poll_pid" 2>/dev/null || break; sleep 0.1; done
 	polls=$BATS_TEST_TMPDIR/polls

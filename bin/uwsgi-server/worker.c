@@ -276,11 +276,14 @@ static void healing_setup(const struct config *c, int wid)
 
 /* ---- one request ---------------------------------------------------------- */
 
-/* Under a backlog, a request whose client has already hung up (it gave up
- * waiting in the listen queue) is dropped before the app runs, so the
- * server catches up with the live clients in moments, not minutes. */
-static int client_gone(const struct request *r)
+/* Under a backlog, or in the aftermath of an overflowed queue, a request
+ * whose client has already hung up (it gave up waiting in the listen
+ * queue) is dropped before the app runs, so the server catches up with the
+ * live clients in moments, not minutes. */
+static int client_gone(const struct request *r, const struct scoreboard *sb)
 {
+	if (!sb->backlog && time(NULL) >= sb->overflowed_until)
+		return 0;
 	struct pollfd p = { .fd = r->c->fd, .events = POLLRDHUP };
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
@@ -303,7 +306,7 @@ static void record_vars(struct core_slot *core, const struct request *r)
 
 static void handle(struct wthread *t, struct request *r)
 {
-	if (t->s->sb->backlog && client_gone(r)) {
+	if (client_gone(r, t->s->sb)) {
 		r->keep_alive = 0;
 		return;
 	}
@@ -412,6 +415,15 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
 			  &c->peer_port);
 	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
+	/* A client that has sent nothing yet waits in the epoll set, as an
+	 * idle keep-alive one does, instead of holding the thread: after an
+	 * overflowed listen queue the kernel hands over, for seconds, silent
+	 * connections whose clients are long gone. */
+	char b;
+	if (recv(fd, &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN) {
+		park(t);
+		return;
+	}
 	serve(t);
 }
 
