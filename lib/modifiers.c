@@ -29,7 +29,7 @@ static const up_modifier_info_t table[] = {
 	{ 24, V, "v8", "V8 JavaScript request", NULL },
 	{ 25, V, "gridfs", "GridFS request", NULL },
 	{ 26, V, "glusterfs", "GlusterFS request", NULL },
-	{ 27, R, "fastfunc", "FastFunc call", "function number" },
+	{ 27, V, "fastfunc", "FastFunc call: a WSGI request for function m2", "function number" },
 	{ 30, V, "wsgi-strip", "WSGI request, PATH_INFO stripped of SCRIPT_NAME", NULL },
 	{ 31, V, "message", "generic message passing (vars dict)", "free" },
 	{ 32, R, "message-chars", "array-of-chars message passing", "free" },

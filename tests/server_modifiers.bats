@@ -32,6 +32,19 @@ server() {
 
 workers_of() { pgrep -P "$1" | sort -n | tr '\n' ' '; }
 
+# workers_replaced MASTER BEFORE: within 5 s MASTER has 2 workers again,
+# and their list is not BEFORE.
+workers_replaced() {
+	local after
+	for _ in $(seq 50); do
+		after=$(workers_of "$1")
+		[ "$(wc -w <<<"$after")" = 2 ] && [ "$after" != "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "workers before: $2, after: $after" >&2
+	return 1
+}
+
 @test "an unknown modifier1 is logged with the peer and closed; the worker serves on" {
 	server srv --processes 1
 	pid=$(workers_of "$srv_pid")
@@ -100,12 +113,7 @@ while True:
 	wait "$loop"
 	[ ! -s "$BATS_TEST_TMPDIR/loop.out" ] || { cat "$BATS_TEST_TMPDIR/loop.out"; false; }
 	wait_grep "$BATS_TEST_TMPDIR/srv.log" "re-executing the master \\(pid: $srv_pid\\)"
-	for _ in $(seq 50); do
-		after=$(workers_of "$srv_pid")
-		[ -n "$after" ] && [ "$after" != "$before" ] && [ "$(wc -w <<<"$after")" = 2 ] && break
-		sleep 0.1
-	done
-	[ "$after" != "$before" ]
+	workers_replaced "$srv_pid" "$before"
 	kill -0 "$srv_pid"
 	grep -q "graceful reload (modifier1 98) asked by a UNIX socket client" "$BATS_TEST_TMPDIR/srv.log"
 }
@@ -116,12 +124,7 @@ while True:
 	run "$SEND" --brutal-reload "$SOCK"
 	assert_success
 	wait_grep "$BATS_TEST_TMPDIR/srv.log" "brutal reload: killing the workers"
-	for _ in $(seq 50); do
-		after=$(workers_of "$srv_pid")
-		[ "$(wc -w <<<"$after")" = 2 ] && [ "$after" != "$before" ] && break
-		sleep 0.1
-	done
-	[ "$after" != "$before" ]
+	workers_replaced "$srv_pid" "$before"
 	run "$SEND" "127.0.0.1:$PORT" /again
 	assert_output "GET /again?"
 }
@@ -135,16 +138,24 @@ while True:
 		"$BATS_TEST_TMPDIR/srv.log"
 	sleep 0.5
 	[ "$(workers_of "$srv_pid")" = "$before" ]
-	! grep -q "re-executing" "$BATS_TEST_TMPDIR/srv.log"
+	! grep -q "re-executing" "$BATS_TEST_TMPDIR/srv.log" || false
 	stop_all
-	server srv2 --management-allow 127.0.0.0/8
+	server srv2 --management-allow 127.0.0.1
+	before=$(workers_of "$srv2_pid")
 	run "$SEND" --reload "127.0.0.1:$PORT"
 	assert_success
 	wait_grep "$BATS_TEST_TMPDIR/srv2.log" "re-executing the master"
+	workers_replaced "$srv2_pid" "$before"
 	stop_all
-	server srv3 --management-allow 10.0.0.0/8 --management-allow ::1
+	server srv3 --management-allow 127.0.0.0/8
+	run "$SEND" --reload "127.0.0.1:$PORT"
+	assert_success
+	stop_all
+	server srv4 --management-allow 10.0.0.0/8 --management-allow ::1
 	run "$SEND" --reload "127.0.0.1:$PORT"
 	assert_failure 4
+	grep -q "refused: not on a UNIX socket and not in --management-allow" \
+		"$BATS_TEST_TMPDIR/srv4.log"
 }
 
 @test "a malformed --management-allow stops the start with one line" {

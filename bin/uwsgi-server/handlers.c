@@ -29,6 +29,7 @@ void handlers_init(const struct server *s)
 	handlers_register(&handler_msg_vars);
 	handlers_register(&handler_msg_chars);
 	handlers_register(&handler_msg_marshal);
+	handlers_register(&handler_fastfunc);
 }
 
 const struct mod_handler *handlers_find(uint8_t modifier1)

@@ -15,6 +15,10 @@
 enum handler_kind {
 	HANDLER_APP,      /* the vars are a request for the WSGI app */
 	HANDLER_PACKET,   /* serve() answers the packet itself */
+	HANDLER_CALLABLE, /* the vars are a request for a callable the entry's
+			     module picks instead of the mounted apps
+			     (FastFuncs); serve() checks that it exists
+			     (PROTO_REQUEST) or refuses the packet */
 };
 
 struct mod_handler {
@@ -22,7 +26,8 @@ struct mod_handler {
 	enum handler_kind kind;
 	const char *name;
 	/* HANDLER_PACKET: answer pkt on r's connection. Returns PROTO_HANDLED,
-	 * or PROTO_ERROR with the reason in r->err (logged, connection closed). */
+	 * or PROTO_ERROR with the reason in r->err (logged, connection closed).
+	 * HANDLER_CALLABLE: PROTO_REQUEST, or PROTO_ERROR as above. */
 	int (*serve)(struct request *r, const up_packet_t *pkt);
 };
 
@@ -40,6 +45,7 @@ extern const struct mod_handler handler_ping, handler_echo, handler_reload,
 	handler_brutal_reload;
 extern const struct mod_handler handler_spool, handler_rpc, handler_signal;
 extern const struct mod_handler handler_msg_vars, handler_msg_chars, handler_msg_marshal;
+extern const struct mod_handler handler_fastfunc;
 
 /* What the management handlers need from the server. */
 const struct server *handlers_server(void);

@@ -69,6 +69,12 @@ static int touched(struct master *m)
 	return 0;
 }
 
+/* A full queue leaves handshakes unfinished; the kernel completes them
+ * while it retries its SYN-ACKs (31 s with tcp_synack_retries 5), long
+ * after most of those clients gave up: their connections land in waves
+ * after the load has gone, FIN and all. */
+#define OVERFLOW_AFTERMATH_S 40
+
 /* Listen queues: flag a backlog for the workers and warn, once a second
  * at most, when one passes 80% of its size. */
 static void check_queues(struct master *m)
@@ -82,6 +88,7 @@ static void check_queues(struct master *m)
 		backlog |= q > 0;
 		if (max && q * 5 >= max * 4) {
 			sb->listen_queue_errors++;
+			sb->overflowed_until = time(NULL) + OVERFLOW_AFTERMATH_S;
 			log_line("*** uWSGI listen queue of socket \"%s\" (fd: %d) full !!! (%u/%u) ***",
 				 up_addr_str(&l->addr), l->fd, q, max);
 		}

@@ -154,6 +154,10 @@ int proto_uwsgi_read(struct request *r, size_t buffer_size)
 	}
 	if (h->kind == HANDLER_PACKET)
 		return h->serve(r, &pkt);
+	if (h->kind == HANDLER_CALLABLE && h->serve(r, &pkt) != PROTO_REQUEST)
+		return PROTO_ERROR;
+	r->modifier1 = pkt.hdr.modifier1;
+	r->modifier2 = pkt.hdr.modifier2;
 	if (collect_vars(r, pkt.payload, pkt.payload_len) < 0 || parse_length(r) < 0)
 		return PROTO_ERROR;
 	r->method = var_or(r, "REQUEST_METHOD", "GET", &r->method_len);

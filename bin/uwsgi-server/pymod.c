@@ -15,6 +15,7 @@ static const struct pymod_part *const parts[] = {
 	&pymod_rpc,
 	&pymod_signal,
 	&pymod_msg,
+	&pymod_fastfunc,
 };
 
 #define NPARTS (sizeof parts / sizeof parts[0])
@@ -62,6 +63,7 @@ void pymod_forget(PyInterpreterState *is)
 	pymod_rpc_forget(is);
 	pymod_signal_forget(is);
 	pymod_msg_forget(is);
+	pymod_fastfunc_forget(is);
 }
 
 void pymod_register(void)

@@ -30,6 +30,7 @@ void pymod_forget(PyInterpreterState *is);
 void pymod_rpc_forget(PyInterpreterState *is);
 void pymod_signal_forget(PyInterpreterState *is);
 void pymod_msg_forget(PyInterpreterState *is);
+void pymod_fastfunc_forget(PyInterpreterState *is);
 
 /* This process's worker id (1-based), 0 in the master. */
 void pymod_set_worker(int wid);
@@ -45,6 +46,7 @@ extern const struct pymod_part pymod_core;
 extern const struct pymod_part pymod_locks, pymod_sharedarea, pymod_cache;
 extern const struct pymod_part pymod_spooler, pymod_rpc, pymod_signal;
 extern const struct pymod_part pymod_msg;
+extern const struct pymod_part pymod_fastfunc;
 
 /* Map the locks, the shared area and the cache the config asks for (in the
  * master, before the first fork; pymod_shared.c). Exits 1 on a bad --cache2. */

@@ -58,6 +58,7 @@ struct request {
 	int keep_alive;           /* HTTP: the connection may stay open */
 	int expect_continue;      /* HTTP: "100 Continue" owed before the body */
 	int strip_script_name;    /* modifier1 30: PATH_INFO loses SCRIPT_NAME */
+	uint8_t modifier1, modifier2; /* the packet's (0 on HTTP sockets) */
 	/* body */
 	int64_t content_length;   /* -1: none */
 	int chunked;              /* HTTP chunked request body */

@@ -53,6 +53,8 @@ struct scoreboard {
 	volatile int load;         /* requests in progress, all workers */
 	volatile int backlog;      /* a listen queue was not empty at the last
 				      check: workers skip abandoned requests */
+	volatile int64_t overflowed_until; /* Unix time: a queue overflowed
+				      lately, skip abandoned requests too */
 	volatile uint64_t listen_queue_errors; /* times a queue passed 80% */
 	struct core_slot *cores;   /* nworkers * ncores, after the workers */
 	struct worker_slot w[];    /* 1-based ids: w[0] is worker 1 */

@@ -22,6 +22,7 @@
 
 #include "die.h"
 #include "dynapp.h"
+#include "fastfunc.h"
 #include "handlers.h"
 #include "log.h"
 #include "procmem.h"
@@ -30,6 +31,7 @@
 #include "server.h"
 #include "static.h"
 #include "usig.h"
+#include "uwsgiproto/modifiers.h"
 #include "wsgi.h"
 
 #define KEEPALIVE_IDLE_MS 15000
@@ -288,11 +290,14 @@ static void healing_setup(const struct config *c, int wid)
 
 /* ---- one request ---------------------------------------------------------- */
 
-/* Under a backlog, a request whose client has already hung up (it gave up
- * waiting in the listen queue) is dropped before the app runs, so the
- * server catches up with the live clients in moments, not minutes. */
-static int client_gone(const struct request *r)
+/* Under a backlog, or in the aftermath of an overflowed queue, a request
+ * whose client has already hung up (it gave up waiting in the listen
+ * queue) is dropped before the app runs, so the server catches up with the
+ * live clients in moments, not minutes. */
+static int client_gone(const struct request *r, const struct scoreboard *sb)
 {
+	if (!sb->backlog && time(NULL) >= sb->overflowed_until)
+		return 0;
 	struct pollfd p = { .fd = r->c->fd, .events = POLLRDHUP };
 	return poll(&p, 1, 0) > 0 && (p.revents & (POLLRDHUP | POLLHUP | POLLERR));
 }
@@ -338,7 +343,7 @@ static int describe(char what[160], const struct request *r)
 
 static void handle(struct wthread *t, struct request *r)
 {
-	if (t->s->sb->backlog && client_gone(r)) {
+	if (client_gone(r, t->s->sb)) {
 		r->keep_alive = 0;
 		return;
 	}
@@ -368,6 +373,10 @@ static void handle(struct wthread *t, struct request *r)
 			 c->limit_post);
 		r->expect_continue = 0;
 		resp_error(r, 413, "Request Entity Too Large\n");
+	} else if (r->modifier1 == UP_MOD_FASTFUNC) {
+		PyEval_RestoreThread(t->py.ts);
+		q.exception = fastfunc_handle(&t->py, r);
+		PyEval_SaveThread();
 	} else if (s->statics && static_serve(s->statics, r)) {
 		q.is_static = 1;
 	} else {
@@ -428,6 +437,27 @@ static void serve(struct wthread *t, size_t have)
 	conn_close(t);
 }
 
+/* The read the request needs anyway, without waiting. A connection with
+ * nothing to read waits in the epoll set instead of holding the thread: a
+ * parked one woken by a stale edge (its bytes were read with the previous
+ * request), and a new one whose client has sent nothing yet (after an
+ * overflowed listen queue the kernel hands over, for seconds, silent
+ * connections whose clients are long gone). */
+static void serve_or_park(struct wthread *t)
+{
+	struct conn *c = &t->c;
+	ssize_t n = recv(c->fd, c->buf, c->cap, MSG_DONTWAIT);
+	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
+		park(t);
+		return;
+	}
+	if (n <= 0) {
+		conn_close(t);
+		return;
+	}
+	serve(t, (size_t)n);
+}
+
 static void accept_one(struct wthread *t, const struct listener *l)
 {
 	up_addr_t peer;
@@ -444,7 +474,7 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
 			  &c->peer_port);
 	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
-	serve(t, 0);
+	serve_or_park(t);
 }
 
 static void resume(struct wthread *t, struct parked *p)
@@ -458,20 +488,7 @@ static void resume(struct wthread *t, struct parked *p)
 	memcpy(c->peer, p->peer, sizeof c->peer);
 	memcpy(c->local_port, p->local_port, sizeof c->local_port);
 	c->slot = p;
-	/* The read the request needs anyway, without waiting: a stale edge
-	 * finds nothing, and the connection goes back to idling as it was. */
-	ssize_t n = recv(c->fd, c->buf, c->cap, MSG_DONTWAIT);
-	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) {
-		c->slot = NULL;
-		p->since_ms = up_now_ms();
-		link_parked(t, p);
-		return;
-	}
-	if (n <= 0) {
-		conn_close(t);
-		return;
-	}
-	serve(t, (size_t)n);
+	serve_or_park(t);
 }
 
 /* ---- threads -------------------------------------------------------------- */

@@ -450,6 +450,11 @@ int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *app
 		resp_error(r, 500, "Internal Server Error: no app loaded\n");
 		return 0;
 	}
+	return wsgi_call(t, r, app, strip);
+}
+
+int wsgi_call(struct wsgi_thread *t, struct request *r, const struct app *app, size_t strip)
+{
 	/* The request runs in its app's interpreter (interp.h). */
 	PyThreadState *caller = interp_enter(app->interp);
 	t->r = r;

@@ -36,6 +36,10 @@ void wsgi_thread_init(struct wsgi_thread *t, PyThreadState *ts, int multithread,
 int wsgi_handle(struct wsgi_thread *t, struct request *r, const struct apps *apps,
 		const struct config *c, int *app);
 
+/* Serve r with app itself, no routing (FastFuncs); strip as for
+ * environ_build. Returns what wsgi_handle returns. */
+int wsgi_call(struct wsgi_thread *t, struct request *r, const struct app *app, size_t strip);
+
 /* wsgi.input (pyinput.c): a file-like object reading r's body. */
 PyObject *input_new(struct wsgi_thread *t, struct request *r);
 int input_type_init(void);

@@ -83,7 +83,7 @@ static const struct {
 	{ 24, -1, NULL },
 	{ 25, -1, NULL },
 	{ 26, -1, NULL },
-	{ 27, UP_PAYLOAD_RAW, NULL },
+	{ 27, UP_PAYLOAD_VARS, NULL },
 	{ 30, UP_PAYLOAD_VARS, NULL },
 	{ 31, UP_PAYLOAD_VARS, NULL },
 	{ 32, UP_PAYLOAD_RAW, NULL },
