@@ -616,8 +616,6 @@ TABLE
 }
 
 @test "against uwsgi-server's stats: one busy and one idle worker with their pids" {
-	"$UP_BIN/uwsgi-server" --help 2>/dev/null | grep -q -- '--stats ' ||
-		skip "uwsgi-server has no --stats yet"
 	port=$(free_port) http=$(free_port) sport=$(free_port)
 	start_bg server "$UP_BIN/uwsgi-server" --master --processes 2 --socket "127.0.0.1:$port" \
 		--http-socket "127.0.0.1:$http" --stats "127.0.0.1:$sport" --wsgi-file "$APP"
@@ -645,8 +643,6 @@ TABLE
 }
 
 @test "against uwsgi-proxy's stats: a router document with its static nodes" {
-	"$UP_BIN/uwsgi-proxy" --help 2>/dev/null | grep -q -- '--stats ' ||
-		skip "uwsgi-proxy has no --stats yet"
 	port=$(free_port) sport=$(free_port) dead=$(free_port)
 	start_bg proxy "$UP_BIN/uwsgi-proxy" --uwsgi-socket "127.0.0.1:$port" \
 		--to "127.0.0.1:$NODE_PORT" --to "127.0.0.1:$dead" --stats "127.0.0.1:$sport"
