@@ -320,7 +320,7 @@ count() { grep -c "$2" "$1" 2>/dev/null || true; }
 	# "spooler": run by the spooler process (worker id 0).
 	curl -sf "http://127.0.0.1:$port/raise?13" >/dev/null
 	wait_grep "$sig" '^sig 13 worker 0 '
-	! grep -q "pid $w1\$\|pid $w2\$" <(grep '^sig 13 ' "$sig")
+	! grep -q "pid $w1\$\|pid $w2\$" <(grep '^sig 13 ' "$sig") || false
 	run curl -sf "http://127.0.0.1:$port/registered?10"
 	assert_output "True"
 	run curl -sf "http://127.0.0.1:$port/registered?77"
