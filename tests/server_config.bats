@@ -28,6 +28,7 @@ SETTINGS=(
 	"listen 64"
 	"chmod-socket 660"
 	"vacuum"
+	"no-defer-accept"
 	"master"
 	"processes 4"
 	"threads 2"
@@ -101,6 +102,7 @@ http-socket = [::1]:8080
 listen = 64
 chmod-socket = 660
 vacuum = true
+no-defer-accept = true
 master = true
 processes = 4
 threads = 2

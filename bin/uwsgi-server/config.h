@@ -29,6 +29,7 @@ struct config {
 	int listen;                    /* --listen/-l backlog (default 100) */
 	unsigned chmod_socket;         /* --chmod-socket[=MODE] (0: leave; bare flag: 0666) */
 	int vacuum;                    /* --vacuum */
+	int no_defer_accept;           /* --no-defer-accept */
 
 	/* processes */
 	int master;                    /* --master/-M */

@@ -28,6 +28,7 @@ const struct opt cfg_opts[] = {
 	{ GROUP_SOCKETS, "listen", 'l', ARG_REQUIRED, "N", "listen backlog of each socket (default 100)", INT(listen, 1, 65535) },
 	{ GROUP_SOCKETS, "chmod-socket", 'C', ARG_OPTIONAL, "MODE", "chmod UNIX sockets to MODE (octal; bare: 666)", set_chmod, print_chmod, F(chmod_socket), 0, 07777, NULL },
 	{ GROUP_SOCKETS, "vacuum", 0, ARG_NONE, NULL, "remove UNIX sockets and the pidfile at exit", FLAG(vacuum) },
+	{ GROUP_SOCKETS, "no-defer-accept", 0, ARG_NONE, NULL, "hand over TCP connections before their first bytes arrive", FLAG(no_defer_accept) },
 
 	{ GROUP_PROCESSES, "master", 'M', ARG_NONE, NULL, "run a master process supervising the workers", FLAG(master) },
 	{ GROUP_PROCESSES, "processes", 'p', ARG_REQUIRED, "N", "number of worker processes (default 1)", INT(processes, 1, 1024) },

@@ -149,6 +149,13 @@ void sockets_open(const struct config *c, struct listeners *ls)
 			 * pieces (chunked) are not held back by Nagle. */
 			int one = 1;
 			setsockopt(l->fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+			/* As uWSGI: a connection reaches accept() with its
+			 * request's first bytes (or after --socket-timeout), so
+			 * a worker never waits on a silent client, and the one
+			 * read usually finds the whole head. */
+			int secs = c->socket_timeout;
+			if (!c->no_defer_accept)
+				setsockopt(l->fd, IPPROTO_TCP, TCP_DEFER_ACCEPT, &secs, sizeof secs);
 		}
 		warn("%s socket %zu bound to %s fd %d", proto_name(l->proto), ls->n - 1,
 		     up_addr_str(&l->addr), l->fd);
