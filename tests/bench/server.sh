@@ -154,16 +154,23 @@ run theirs_ng "http://127.0.0.1:$ng_theirs/" "$nginx_conns" "$theirs_pid"
 PROBE=1 run ours_many "http://127.0.0.1:$ours_http/" "$many_conns" "$ours_pid" "$ours_http"
 PROBE=1 run theirs_many "http://127.0.0.1:$theirs_http/" "$many_conns" "$theirs_pid" "$theirs_http"
 
-echo
-echo "### HTTP keep-alive (wrk -t2 -c$conns; uWSGI --http11-socket)"
-echo
-table ours_ka theirs_ka closed
-echo
-rps_ok=$(verdict bench_cmp "${R[ours_ka.rps]}" ">=" "${R[theirs_ka.rps]}" 1.5)
-cpu_ok=$(verdict bench_cmp "${R[ours_ka.cpu]}" "<=" "${R[theirs_ka.cpu]}" 0.6)
-rss_ok=$(verdict bench_cmp "${R[ours_ka.rss]}" "<=" "${R[theirs_ka.rss]}")
-echo "Targets: requests/s >= 1.5× uWSGI's: $rps_ok; CPU per request <= 0.6× uWSGI's: $cpu_ok;" \
-	"worker RSS <= uWSGI's: $rss_ok."
+# keepalive_section A B CONNS TITLE: the keep-alive table of runs A and B
+# and the keep-alive targets.
+keepalive_section() {
+	local a=$1 b=$2 rps_ok cpu_ok rss_ok
+	echo
+	echo "### HTTP keep-alive$4 (wrk -t2 -c$3; uWSGI --http11-socket)"
+	echo
+	table "$a" "$b" closed
+	echo
+	rps_ok=$(verdict bench_cmp "${R[$a.rps]}" ">=" "${R[$b.rps]}" 1.5)
+	cpu_ok=$(verdict bench_cmp "${R[$a.cpu]}" "<=" "${R[$b.cpu]}" 0.6)
+	rss_ok=$(verdict bench_cmp "${R[$a.rss]}" "<=" "${R[$b.rss]}")
+	echo "Targets: requests/s >= 1.5× uWSGI's: $rps_ok; CPU per request <= 0.6× uWSGI's: $cpu_ok;" \
+		"worker RSS <= uWSGI's: $rss_ok."
+}
+
+keepalive_section ours_ka theirs_ka "$conns" ""
 echo
 echo "### nginx → uwsgi protocol (wrk -t2 -c$nginx_conns; nginx: 1 worker, not counted)"
 echo
@@ -172,13 +179,6 @@ echo
 cpu_ok=$(verdict bench_cmp "${R[ours_ng.cpu]}" "<=" "${R[theirs_ng.cpu]}")
 rss_ok=$(verdict bench_cmp "${R[ours_ng.rss]}" "<=" "${R[theirs_ng.rss]}")
 echo "Targets: CPU per request <= uWSGI's: $cpu_ok; worker RSS <= uWSGI's: $rss_ok."
-echo
-echo "### HTTP keep-alive, many clients (wrk -t2 -c$many_conns; uWSGI --http11-socket)"
-echo
-table ours_many theirs_many closed
-echo
-rps_ok=$(verdict bench_cmp "${R[ours_many.rps]}" ">=" "${R[theirs_many.rps]}" 1.5)
-cpu_ok=$(verdict bench_cmp "${R[ours_many.cpu]}" "<=" "${R[theirs_many.cpu]}" 0.6)
-echo "Targets: requests/s >= 1.5× uWSGI's: $rps_ok; CPU per request <= 0.6× uWSGI's: $cpu_ok."
+keepalive_section ours_many theirs_many "$many_conns" ", many clients"
 echo "(uWSGI's workers each hold one keep-alive client until it leaves: wrk's"
 echo "figures count only the clients it answers, the others wait.)"
