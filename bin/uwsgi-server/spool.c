@@ -74,8 +74,10 @@ static int valid_priority(const char *p)
 static int job_dir(const char *dir, const char *prio, char *err, size_t errcap)
 {
 	int dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 && errno == ENOENT && mkdir(dir, 0700) == 0)
-		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);  /* before the spoolers */
+	/* A job can come before the spooler processes have made the directory,
+	 * or while they make it: EEXIST is one of them winning the race. */
+	if (dfd < 0 && errno == ENOENT && (mkdir(dir, 0700) == 0 || errno == EEXIST))
+		dfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd < 0 || !prio) {
 		if (dfd < 0)
 			snprintf(err, errcap, "spooler directory %s: %s", dir, strerror(errno));
