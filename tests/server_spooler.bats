@@ -130,11 +130,13 @@ spool_server() {
 	free_ports port uport
 	spool_server srv "$port" "$uport" "$spool"
 	t0=$(date +%s)
-	# All due at the same second, enqueued out of order.
-	curl -sf "http://127.0.0.1:$port/spool?id=none1&at=%2B3" >/dev/null
-	curl -sf "http://127.0.0.1:$port/spool?id=p9&priority=9&at=%2B3" >/dev/null
-	curl -sf "http://127.0.0.1:$port/spool?id=p1&priority=1&at=%2B3" >/dev/null
-	curl -sf "http://127.0.0.1:$port/spool?id=p5&priority=5&at=%2B3" >/dev/null
+	# All due at the same second (an absolute time: four relative ones
+	# could straddle a second), enqueued out of order.
+	local at=$((t0 + 3))
+	curl -sf "http://127.0.0.1:$port/spool?id=none1&at=$at" >/dev/null
+	curl -sf "http://127.0.0.1:$port/spool?id=p9&priority=9&at=$at" >/dev/null
+	curl -sf "http://127.0.0.1:$port/spool?id=p1&priority=1&at=$at" >/dev/null
+	curl -sf "http://127.0.0.1:$port/spool?id=p5&priority=5&at=$at" >/dev/null
 	[ -d "$spool/1" ] && [ -d "$spool/5" ] && [ -d "$spool/9" ]
 	sleep 1
 	[ ! -e "$marks" ]
