@@ -99,6 +99,9 @@ run() {
 	[ -n "$probe" ] && { wait "$probe" || true; }
 	R[$name.newcomer]=$(cat "$BENCH_TMP/$name.probe" 2>/dev/null || echo n/a)
 	[ -n "$port" ] && tw=$(($(bench_time_wait "$port") - tw))
+	# Sockets of an earlier run leaving TIME-WAIT meanwhile can make the
+	# difference negative: none of this run's were closed then.
+	[ "$tw" -lt 0 ] && tw=0
 	R[$name.closed]=$tw
 	R[$name.rps]=$M_RPS
 	R[$name.cpu]=$M_CPU_US
