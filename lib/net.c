@@ -20,6 +20,12 @@ uint64_t up_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+int up_ms_left(uint64_t deadline)
+{
+	uint64_t now = up_now_ms();
+	return now >= deadline ? 0 : (int)(deadline - now);
+}
+
 int up_set_nonblock(int fd, int on)
 {
 	int fl = fcntl(fd, F_GETFL);

@@ -36,8 +36,7 @@ int conn_left(const struct conn *c)
 {
 	if (!c->deadline)
 		return -1;
-	uint64_t now = up_now_ms();
-	return now >= c->deadline ? 0 : (int)(c->deadline - now);
+	return up_ms_left(c->deadline);
 }
 
 void conn_timed_out(const struct conn *c)

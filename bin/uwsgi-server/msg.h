@@ -31,6 +31,10 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
  * ValueError naming the fault and its offset when the framing is broken. */
 PyObject *msg_decode(uint8_t m1, const uint8_t *p, size_t len);
 
+/* The pending exception's text into err after a prefix ("prefix: text");
+ * clears it. */
+void msg_exception_text(const char *prefix, char *err, size_t errcap);
+
 /* Encode obj as a whole packet in a malloc'd buffer: 31 takes a dict, 32 a
  * list or tuple, of bytes or str (UTF-8); 33 any marshallable object;
  * other modifiers a dict (a vars block) or bytes/str (raw). None is an

@@ -4,6 +4,7 @@
 #include "msg.h"
 
 #include <marshal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,21 +43,29 @@ static PyObject *decode_block(const uint8_t *p, size_t len, int array)
 	return out;
 }
 
+void msg_exception_text(const char *prefix, char *err, size_t errcap)
+{
+	PyObject *type, *val, *tb;
+	PyErr_Fetch(&type, &val, &tb);
+	PyObject *s = val ? PyObject_Str(val) : NULL;
+	const char *text = s ? PyUnicode_AsUTF8(s) : NULL;
+	snprintf(err, errcap, "%s: %s", prefix, text ? text : "unknown error");
+	PyErr_Clear();
+	Py_XDECREF(s);
+	Py_XDECREF(type);
+	Py_XDECREF(val);
+	Py_XDECREF(tb);
+}
+
 static PyObject *decode_marshal(const uint8_t *p, size_t len)
 {
 	PyObject *o = PyMarshal_ReadObjectFromString((const char *)p, (Py_ssize_t)len);
 	if (o)
 		return o;
 	/* EOFError, TypeError...: for the caller all mean one thing. */
-	PyObject *type, *val, *tb;
-	PyErr_Fetch(&type, &val, &tb);
-	PyObject *s = val ? PyObject_Str(val) : NULL;
-	PyErr_Format(PyExc_ValueError, "cannot unmarshal the payload: %s",
-		     s ? PyUnicode_AsUTF8(s) : "unknown error");
-	Py_XDECREF(s);
-	Py_XDECREF(type);
-	Py_XDECREF(val);
-	Py_XDECREF(tb);
+	char text[256];
+	msg_exception_text("cannot unmarshal the payload", text, sizeof text);
+	PyErr_SetString(PyExc_ValueError, text);
 	return NULL;
 }
 

@@ -93,10 +93,8 @@ static int read_head(struct request *r, size_t head_max, up_http_request_t *req,
 			return PROTO_ERROR;
 		}
 		up_err_t err;
-		uint64_t now = up_now_ms();
-		int left = now >= deadline ? 0 : (int)(deadline - now);
 		ssize_t got = up_read_some(c->fd, c->buf + c->len, c->cap - c->len,
-					   left, c->peer, &err);
+					   up_ms_left(deadline), c->peer, &err);
 		if (got == 0 && have == 0)
 			return PROTO_EOF;
 		if (got == 0) {

@@ -34,10 +34,8 @@ static int want(struct request *r, size_t need, uint64_t deadline)
 	while (c->len - c->used < need) {
 		/* One deadline for the whole head: a client sending a byte at a
 		 * time cannot hold the worker longer than --socket-timeout. */
-		uint64_t now = up_now_ms();
-		int left = now >= deadline ? 0 : (int)(deadline - now);
 		ssize_t n = up_read_some(c->fd, c->buf + c->len, c->cap - c->len,
-					 left, c->peer, &err);
+					 up_ms_left(deadline), c->peer, &err);
 		if (n == 0 && c->len == c->used)
 			return 0;
 		if (n == 0) {

@@ -89,20 +89,6 @@ static PyObject *find_handler(uint8_t m1, PyInterpreterState **is)
 	return f;
 }
 
-/* The pending exception's text into err after a prefix; clears it. */
-static void exception_text(const char *prefix, char *err, size_t errcap)
-{
-	PyObject *type, *val, *tb;
-	PyErr_Fetch(&type, &val, &tb);
-	PyObject *s = val ? PyObject_Str(val) : NULL;
-	const char *text = s ? PyUnicode_AsUTF8(s) : NULL;
-	snprintf(err, errcap, "%s: %s", prefix, text ? text : "unknown error");
-	PyErr_Clear();
-	Py_XDECREF(s);
-	Py_XDECREF(type);
-	Py_XDECREF(val);
-	Py_XDECREF(tb);
-}
 
 int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_t **out,
 	      size_t *outlen, char *err, size_t errcap)
@@ -120,7 +106,7 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
 	}
 	obj = msg_decode(m1, payload, len);
 	if (!obj) {
-		exception_text(what, err, errcap);
+		msg_exception_text(what, err, errcap);
 		goto done;
 	}
 	args = Py_BuildValue("(Oi)", obj, (int)m2);
@@ -132,7 +118,7 @@ int msg_serve(uint8_t m1, uint8_t m2, const uint8_t *payload, size_t len, uint8_
 	}
 	if (msg_encode(m1, m2, res, out, outlen) < 0) {
 		snprintf(what, sizeof what, "the answer to a modifier1 %u message", m1);
-		exception_text(what, err, errcap);
+		msg_exception_text(what, err, errcap);
 		goto done;
 	}
 	rc = 0;
@@ -206,12 +192,11 @@ struct reply {
 static int read_all(int fd, struct reply *rp, uint64_t end, up_err_t *e)
 {
 	for (;;) {
-		uint64_t now = up_now_ms();
 		int rc = up_buf_reserve(&rp->data, 65536);
 		if (rc < 0)
 			return up_err_set(e, rc, "an answer over %u bytes", MSG_MAX_RAW);
 		ssize_t n = up_read_some(fd, up_buf_tail(&rp->data), up_buf_room(&rp->data),
-					 now < end ? (int)(end - now) : 0, NULL, e);
+					 up_ms_left(end), NULL, e);
 		if (n <= 0)
 			return (int)n;
 		up_buf_commit(&rp->data, (size_t)n);
@@ -238,9 +223,8 @@ static int exchange(const char *node, const uint8_t *pkt, size_t n, int tmo,
 	} else if ((rc = up_buf_reserve(&rp->data, rp->h.datasize)) < 0) {
 		up_err_set(e, rc, "out of memory");
 	} else {
-		uint64_t now = up_now_ms();
-		rc = up_read_exact(fd, up_buf_tail(&rp->data), rp->h.datasize,
-				   now < end ? (int)(end - now) : 0, node, e);
+		rc = up_read_exact(fd, up_buf_tail(&rp->data), rp->h.datasize, up_ms_left(end),
+				   node, e);
 		if (rc == 0)
 			up_buf_commit(&rp->data, rp->h.datasize);
 	}
@@ -301,7 +285,7 @@ static PyObject *send_to_node(PyObject *node, const uint8_t *pkt, size_t n, int 
 			       rp.data.len);
 	if (!r && rc == 0 && PyErr_ExceptionMatches(PyExc_ValueError)) {
 		/* Say who sent the malformed answer. */
-		exception_text(who, e.msg, sizeof e.msg);
+		msg_exception_text(who, e.msg, sizeof e.msg);
 		PyErr_SetString(PyExc_ValueError, e.msg);
 	}
 	up_buf_free(&rp.data);
@@ -359,9 +343,8 @@ static PyObject *m_recv_message(PyObject *self, PyObject *args, PyObject *kw)
 	rc = up_read_exact(fd, buf, UP_HEADER_SIZE, tmo, NULL, &e);
 	if (rc == 0) {
 		up_header_decode(buf, UP_HEADER_SIZE, &h);
-		uint64_t now = up_now_ms();
-		rc = up_read_exact(fd, buf + UP_HEADER_SIZE, h.datasize,
-				   now < end ? (int)(end - now) : 0, NULL, &e);
+		rc = up_read_exact(fd, buf + UP_HEADER_SIZE, h.datasize, up_ms_left(end),
+				   NULL, &e);
 	}
 	Py_END_ALLOW_THREADS
 	PyObject *obj = rc < 0 ? raise_net("recv_message", &e)

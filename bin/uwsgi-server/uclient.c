@@ -20,9 +20,7 @@ int uclient_send_err(const char *node, int timeout_ms, const void *pkt, size_t n
 	uint64_t end = up_now_ms() + (uint64_t)timeout_ms;
 	rc = up_write_all(fd, pkt, n, timeout_ms, up_addr_str(&a), e);
 	if (rc == 0) {
-		uint64_t now = up_now_ms();
-		rc = up_read_exact(fd, raw, sizeof raw, now < end ? (int)(end - now) : 0,
-				   up_addr_str(&a), e);
+		rc = up_read_exact(fd, raw, sizeof raw, up_ms_left(end), up_addr_str(&a), e);
 	}
 	if (rc < 0) {
 		close(fd);

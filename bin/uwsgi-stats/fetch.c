@@ -41,15 +41,9 @@ static enum fetch_status fail(struct fetch_result *r, enum fetch_status s,
 	return r->status = s;
 }
 
-int fetch_left(uint64_t deadline)
-{
-	uint64_t now = up_now_ms();
-	return now >= deadline ? 0 : (int)(deadline - now);
-}
-
 static int left(const struct xfer *x)
 {
-	return fetch_left(x->deadline);
+	return up_ms_left(x->deadline);
 }
 
 static enum fetch_status fail_io(struct xfer *x, int rc, const up_err_t *err)

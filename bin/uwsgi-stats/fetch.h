@@ -30,9 +30,6 @@ struct fetch_result {
 enum fetch_status fetch_document(const struct target *t, int timeout_ms,
                                  up_buf_t *out, struct fetch_result *r);
 
-/* Milliseconds left before deadline (an up_now_ms() value); 0 once past. */
-int fetch_left(uint64_t deadline);
-
 /* Seconds on CLOCK_MONOTONIC, with sub-millisecond precision. */
 double fetch_clock(void);
 

@@ -47,14 +47,14 @@ static up_header_t exchange(const struct stats_opts *o, const struct target *t,
 	if (fd < 0)
 		io_failed(o, fd == UP_ETIMEDOUT ? fd : UP_ESYS, &err, peer);
 	up_header_write(pkt, sizeof pkt, UP_MOD_PING, 0, 0);
-	int rc = up_write_all(fd, pkt, sizeof pkt, fetch_left(deadline), peer, &err);
+	int rc = up_write_all(fd, pkt, sizeof pkt, up_ms_left(deadline), peer, &err);
 	if (rc == 0)
-		rc = up_read_exact(fd, pkt, sizeof pkt, fetch_left(deadline), peer, &err);
+		rc = up_read_exact(fd, pkt, sizeof pkt, up_ms_left(deadline), peer, &err);
 	if (rc == 0) {
 		up_header_decode(pkt, sizeof pkt, &h);
 		size_t n = h.datasize < cap ? h.datasize : cap - 1;
 		if (n)
-			rc = up_read_exact(fd, text, n, fetch_left(deadline), peer, &err);
+			rc = up_read_exact(fd, text, n, up_ms_left(deadline), peer, &err);
 		text[rc == 0 ? n : 0] = '\0';
 	}
 	close(fd);

@@ -153,6 +153,11 @@ int up_writev_all(int fd, struct iovec *iov, int iovcnt, int timeout_ms,
 /* Milliseconds on CLOCK_MONOTONIC, for deadlines and elapsed times. */
 uint64_t up_now_ms(void);
 
+/* The milliseconds from now until deadline (an up_now_ms() value), 0 once
+ * it has passed: the timeout_ms of the next call in an exchange that has
+ * one deadline for all its calls. */
+int up_ms_left(uint64_t deadline);
+
 /* Set (on != 0) or clear O_NONBLOCK on fd. 0, or UP_ESYS with errno set. */
 int up_set_nonblock(int fd, int on);
 
