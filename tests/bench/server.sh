@@ -16,6 +16,11 @@
 # Targets: keep-alive >= 1.5x uWSGI's requests/s and <= 0.6x its CPU per
 # request; nginx <= its CPU per request; worker RSS <= uWSGI's.
 #
+# The keep-alive table also shows the floor: tests/bench/floor.c, a C
+# server that only recv()s and send()s a fixed answer, under the same load;
+# what the kernel alone takes per request on this machine, which bounds
+# any server's ratios.
+#
 # A third run loads the HTTP sockets with many keep-alive clients
 # (SERVER_BENCH_MANY_CONNS, default 16) and, in the middle of it, asks
 # whether one more client is answered within 2 s (a browser arriving at a
@@ -54,7 +59,12 @@ for c in wrk uwsgi nginx; do
 done
 [ -x "$bin/uwsgi-server" ] || { echo "$bin/uwsgi-server is not built (make)" >&2; exit 1; }
 
-read -r ours_http ours_uw theirs_http theirs_uw ng_ours ng_theirs < <(bench_ports 6)
+read -r ours_http ours_uw theirs_http theirs_uw ng_ours ng_theirs floor_port < <(bench_ports 7)
+cc -O2 -D_GNU_SOURCE -o "$BENCH_TMP/floor" tests/bench/floor.c ||
+	{ echo "cannot build tests/bench/floor.c" >&2; exit 1; }
+bench_start floor "$BENCH_TMP/floor" "$floor_port"
+floor_pid=$BENCH_PID
+bench_wait_port "$floor_port" floor "$floor_pid"
 bench_start ours "$bin/uwsgi-server" --master --processes 2 \
 	--http-socket "127.0.0.1:$ours_http" --socket "127.0.0.1:$ours_uw" \
 	--wsgi-file "$app" --disable-logging
@@ -152,6 +162,7 @@ echo "HTTP keep-alive answered: uwsgi-server $(keepalive "http://127.0.0.1:$ours
 
 run ours_ka "http://127.0.0.1:$ours_http/" "$conns" "$ours_pid" "$ours_http"
 run theirs_ka "http://127.0.0.1:$theirs_http/" "$conns" "$theirs_pid" "$theirs_http"
+run floor_ka "http://127.0.0.1:$floor_port/" "$conns" "$floor_pid"
 run ours_ng "http://127.0.0.1:$ng_ours/" "$nginx_conns" "$ours_pid"
 run theirs_ng "http://127.0.0.1:$ng_theirs/" "$nginx_conns" "$theirs_pid"
 PROBE=1 run ours_many "http://127.0.0.1:$ours_http/" "$many_conns" "$ours_pid" "$ours_http"
@@ -174,6 +185,11 @@ keepalive_section() {
 }
 
 keepalive_section ours_ka theirs_ka "$conns" ""
+echo
+echo "The floor, same load (tests/bench/floor.c: recv() and send() of a fixed answer, nothing" \
+	"parsed, no Python): ${R[floor_ka.rps]} requests/s" \
+	"($(bench_ratio "${R[floor_ka.rps]}" "${R[theirs_ka.rps]}")× uWSGI's)," \
+	"${R[floor_ka.cpu]} CPU µs/request ($(bench_ratio "${R[floor_ka.cpu]}" "${R[theirs_ka.cpu]}")× uWSGI's)."
 echo
 echo "### nginx → uwsgi protocol (wrk -t2 -c$nginx_conns; nginx: 1 worker, not counted)"
 echo
