@@ -248,6 +248,15 @@ workers_io() {
 		wsgi.url_scheme=https SERVER_NAME=example.org
 }
 
+@test "environ: a var named like one of the server's wsgi.* keys does not replace it" {
+	wire uwsgi "$UPORT" PATH_INFO=/env wsgi.version=9 wsgi.url_scheme=gopher \
+		wsgi.run_once=1 wsgi.extra=kept >"$BATS_TEST_TMPDIR/a"
+	run head -1 "$BATS_TEST_TMPDIR/a"
+	assert_output $'HTTP/1.0 200 OK\r'
+	check_environ "$BATS_TEST_TMPDIR/a" wsgi.version='[1, 0]' wsgi.url_scheme=http \
+		wsgi.run_once=false wsgi.extra=kept
+}
+
 @test "environ: HTTP_CONTENT_* and an empty SERVER_NAME from a front end are cleaned" {
 	# nginx and lighttpd send the Content-Type and Content-Length headers
 	# as HTTP_* too; nginx sends SERVER_NAME empty without a server_name.

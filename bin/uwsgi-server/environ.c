@@ -175,6 +175,31 @@ static int server_defaults(PyObject *env, struct request *r)
 	return 0;
 }
 
+/* The keys that are the same for every request a thread serves, in a
+ * dict sized for a whole environ: each environ starts as a copy of it,
+ * which CPython makes with one copy of the table, and the vars then go in
+ * without the table growing. */
+PyObject *environ_template(int multithread, int multiprocess)
+{
+	PyObject *env = _PyDict_NewPresized(40);
+	if (!env)
+		return NULL;
+	int rc = PyDict_SetItem(env, k_url_scheme, v_http);
+	rc |= PyDict_SetItem(env, k_version, v_version);
+	rc |= PyDict_SetItem(env, k_multithread, multithread ? Py_True : Py_False);
+	rc |= PyDict_SetItem(env, k_multiprocess, multiprocess ? Py_True : Py_False);
+	rc |= PyDict_SetItem(env, k_run_once, Py_False);
+	rc |= PyDict_SetItem(env, k_input_terminated, Py_True);
+	rc |= PyDict_SetItem(env, k_file_wrapper, wsgi_file_wrapper_type);
+	if (rc) {
+		Py_DECREF(env);
+		return NULL;
+	}
+	return env;
+}
+
+/* What changes from request to request: the body, the scheme, and
+ * sys.stderr (which the app may have replaced). */
 static int wsgi_keys(PyObject *env, struct wsgi_thread *t, struct request *r)
 {
 	size_t l1 = 0, l2 = 0;
@@ -182,28 +207,23 @@ static int wsgi_keys(PyObject *env, struct wsgi_thread *t, struct request *r)
 	const char *scheme = req_var(r, "UWSGI_SCHEME", &l2);
 	if (!scheme)
 		scheme = req_var(r, "REQUEST_SCHEME", &l2);
-	int secure = is_on(https, l1) || is_on(scheme, l2);
 	PyObject *input = input_new(t, r);
 	PyObject *errors = PySys_GetObject("stderr");  /* borrowed */
 	if (!input)
 		return -1;
 	int rc = PyDict_SetItem(env, k_input, input);
 	Py_DECREF(input);
-	rc |= PyDict_SetItem(env, k_url_scheme, secure ? v_https : v_http);
-	rc |= PyDict_SetItem(env, k_version, v_version);
+	if (is_on(https, l1) || is_on(scheme, l2))
+		rc |= PyDict_SetItem(env, k_url_scheme, v_https);
 	rc |= PyDict_SetItem(env, k_errors, errors ? errors : Py_None);
-	rc |= PyDict_SetItem(env, k_multithread, t->multithread ? Py_True : Py_False);
-	rc |= PyDict_SetItem(env, k_multiprocess, t->multiprocess ? Py_True : Py_False);
-	rc |= PyDict_SetItem(env, k_run_once, Py_False);
-	rc |= PyDict_SetItem(env, k_input_terminated, Py_True);
-	rc |= PyDict_SetItem(env, k_file_wrapper, wsgi_file_wrapper_type);
 	return rc ? -1 : 0;
 }
 
 PyObject *environ_build(struct wsgi_thread *t, struct request *r, const struct app *app,
 			size_t strip)
 {
-	PyObject *env = PyDict_New();
+	PyObject *env = PyDict_Copy(t->env_template);
+	int wsgi_var = 0;
 	if (!env)
 		return NULL;
 	for (size_t i = 0; i < r->nvars; i++) {
@@ -216,11 +236,15 @@ PyObject *environ_build(struct wsgi_thread *t, struct request *r, const struct a
 		PyObject *k = key_object(v->k, v->kl);
 		if (!k)
 			goto fail;
+		wsgi_var |= v->kl > 5 && memcmp(v->k, "wsgi.", 5) == 0;
 		int rc = set_latin1(env, k, v->v, v->vl);
 		Py_DECREF(k);
 		if (rc < 0)
 			goto fail;
 	}
+	/* A var may not stand in for one of the server's own keys. */
+	if (wsgi_var && PyDict_Update(env, t->env_template) < 0)
+		goto fail;
 	if (script_and_path(env, r, app, strip) < 0 || server_defaults(env, r) < 0 ||
 	    wsgi_keys(env, t, r) < 0)
 		goto fail;

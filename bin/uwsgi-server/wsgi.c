@@ -293,6 +293,9 @@ void wsgi_thread_init(struct wsgi_thread *t, PyThreadState *ts, int multithread,
 	Py_DECREF(cap);
 	if (!t->write)
 		Py_FatalError("cannot create write()");
+	t->env_template = environ_template(multithread, multiprocess);
+	if (!t->env_template)
+		Py_FatalError("cannot create the environ template");
 }
 
 /* ---- the response iterable -------------------------------------------- */

@@ -21,6 +21,7 @@ struct wsgi_thread {
 	PyObject *headers;           /* list of (bytes, bytes) */
 	int64_t declared_cl;         /* the app's Content-Length, -1 if none */
 	int multithread, multiprocess;
+	PyObject *env_template;      /* environ_template()'s dict */
 };
 
 /* Create the types (once, GIL held). */
@@ -49,5 +50,9 @@ int input_type_init(void);
 PyObject *environ_build(struct wsgi_thread *t, struct request *r, const struct app *app,
 			size_t strip);
 void environ_init(void);
+
+/* The environ keys every request of a thread shares (wsgi.version, ...),
+ * in a dict each environ_build starts from; new reference or NULL. */
+PyObject *environ_template(int multithread, int multiprocess);
 
 #endif
