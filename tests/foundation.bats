@@ -98,6 +98,24 @@ C
 	assert_output ""
 }
 
+@test "every option a tool's --help lists is documented in its man page" {
+	local t o missing=
+	for t in server cgi send proxy stats dump; do
+		run "$UP_BIN/uwsgi-$t" --help
+		assert_success
+		local opts
+		opts=$(grep -oE -- '--[a-z0-9][a-z0-9-]*' <<<"$output" | sort -u)
+		[ -n "$opts" ]
+		for o in $opts; do
+			# mdoc spells it ".It Fl x , -name", "Fl -name Ns ..." or
+			# ", -alias" in a list of names.
+			grep -qE "(Fl|,) ${o#-}( |$|,|\))|Fl ${o#-} Ns" "$UP_ROOT/man/uwsgi-$t.1" ||
+				missing="$missing uwsgi-$t $o;"
+		done
+	done
+	[ -z "$missing" ] || { echo "not in the man page:$missing"; false; }
+}
+
 # The EXAMPLES program of libuwsgiproto(3), as printed there.
 build_man_example() {
 	awk '/^\.Sh EXAMPLES/ { on = 1 } on && /^\.Bd -literal$/ { grab = 1; next }
