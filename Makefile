@@ -42,6 +42,7 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # What each tool links beyond the library (only the server links Python).
 CFLAGS_uwsgi-server = $(shell $(PYTHON_CONFIG) --includes)
 LDLIBS_uwsgi-server = $(shell $(PYTHON_CONFIG) --ldflags --embed) -linih -lexpat
+LDLIBS_uwsgi-proxy = -linih
 LDLIBS_uwsgi-stats = -ljansson
 LDLIBS_uwsgi-dump = -lpcap
 # The option engine's ini (libinih) and XML (expat) readers: the static
