@@ -42,8 +42,13 @@ ALL_LDFLAGS = $(LDFLAGS) $(SANFLAGS)
 # What each tool links beyond the library (only the server links Python).
 CFLAGS_uwsgi-server = $(shell $(PYTHON_CONFIG) --includes)
 LDLIBS_uwsgi-server = $(shell $(PYTHON_CONFIG) --ldflags --embed) -linih -lexpat
+LDLIBS_uwsgi-proxy = -linih
 LDLIBS_uwsgi-stats = -ljansson
 LDLIBS_uwsgi-dump = -lpcap
+# The option engine's ini (libinih) and XML (expat) readers: the static
+# library leaves them to the tools that use them, the shared one links both.
+LDLIBS_lib = -linih -lexpat
+LDLIBS_test_opt = $(LDLIBS_lib)
 
 LIB_SRC := $(wildcard lib/*.c)
 LIB_OBJ := $(LIB_SRC:%.c=$(BUILD)/obj/%.o)
@@ -72,7 +77,7 @@ $(LIB_A): $(LIB_OBJ)
 
 $(LIB_SO): $(LIB_OBJ)
 	@mkdir -p $(@D)
-	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libuwsgiproto.so.1 -o $@ $^
+	$(CC) $(ALL_LDFLAGS) -shared -Wl,-soname,libuwsgiproto.so.1 -o $@ $^ $(LDLIBS_lib)
 
 $(BUILD)/lib/libuwsgiproto.so: $(LIB_SO)
 	ln -sf libuwsgiproto.so.1 $@
@@ -89,7 +94,7 @@ $(COMMON_OBJ): EXTRA_CFLAGS = -Ibin/common
 
 $(BUILD)/tests/%: tests/unit/%.c $(LIB_A) tests/unit/test.h
 	@mkdir -p $(@D)
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_A) $(ALL_LDFLAGS)
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_A) $(ALL_LDFLAGS) $(LDLIBS_$*)
 
 unit: $(UNIT_BIN)
 
@@ -115,7 +120,7 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Ilib/include -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $< $(LIB_SRC)
+		-o $@ $< $(LIB_SRC) $(LDLIBS_lib)
 
 # Targets that take in a tool's own modules rebuild when those change.
 build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)

@@ -1,57 +1,73 @@
 /* The option table of uwsgi-proxy. Names follow uWSGI's routers where the
  * feature is the same (fastrouter-to, fastrouter-subscription-server...
  * are accepted as aliases); each row drives the command line, the ini
- * file and --help. */
+ * file and --help through lib/'s option engine, which never prints or
+ * exits, so a reload can refuse a bad configuration and keep the old. */
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "conf.h"
 
+/* Headings of --help, in this order. */
+enum { GRP_FRONT, GRP_BACKENDS, GRP_HEALTH, GRP_MISC };
+static const char *const groups[] = {
+	[GRP_FRONT] = "Front sockets",
+	[GRP_BACKENDS] = "Backends",
+	[GRP_HEALTH] = "Health and timeouts",
+	[GRP_MISC] = "Stats, logs and files",
+};
+
 #define F(field) offsetof(struct conf, field)
-#define MS(lo, hi) (lo), (hi) * 1000LL
-#define HEAD(text) { NULL, 0, OPT_FLAG, 0, NULL, text, 0, 0, NULL, NULL }
-#define ALIAS(name, target) { name, 0, OPT_FLAG, 0, NULL, NULL, 0, 0, NULL, target }
+#define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
+#define MSEC(f, lo, hi) up_opt_set_msec, NULL, F(f), (lo), (hi) * 1000LL, NULL
+#define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
+#define STR(f) up_opt_set_str, NULL, F(f), 0, 0, NULL
+#define LIST(f) up_opt_set_list, NULL, F(f), 0, 0, NULL
+#define ACTION(fn) fn, NULL, 0, 0, 0, NULL
+#define ALIAS(target) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
+#define REQ UP_ARG_REQUIRED
 
-static const char *const balances[] = { "rr", "lc", "hash", NULL };
+/* --balance's values, in enum balance order (the metavar lists them for
+ * up_opt_set_choice). */
+static const char *const balances[] = { "rr", "lc", "hash" };
 
-static const struct opt_def table[] = {
-	HEAD("Front sockets"),
-	{ "uwsgi-socket", 's', OPT_LIST, F(uwsgi_sockets), "ADDR", "accept the uwsgi protocol on ADDR (repeatable)", 0, 0, NULL, NULL },
-	ALIAS("socket", "uwsgi-socket"),
-	ALIAS("fastrouter", "uwsgi-socket"),
-	{ "http-socket", 0, OPT_LIST, F(http_sockets), "ADDR", "accept HTTP/1.1 on ADDR (repeatable)", 0, 0, NULL, NULL },
-	ALIAS("http", "http-socket"),
-	{ "listen", 'l', OPT_INT, F(listen), "N", "listen backlog of each socket (default 1024)", 1, 65535, NULL, NULL },
-	{ "max-conns", 0, OPT_INT, F(max_conns), "N", "client connections at once; more get 503 (default 10000)", 1, 1000000, NULL, NULL },
-	{ "buffer-size", 'b', OPT_INT, F(buffer_size), "BYTES", "largest vars block or HTTP head (default 8192)", 512, 65535, NULL, NULL },
-	HEAD("Backends"),
-	{ "to", 0, OPT_LIST, F(to), "ADDR", "a node of the static pool (repeatable)", 0, 0, NULL, NULL },
-	ALIAS("fastrouter-to", "to"),
-	ALIAS("http-to", "to"),
-	{ "balance", 0, OPT_CHOICE, F(balance), "rr|lc|hash", "round robin, least connections or hash (default rr)", 0, 0, balances, NULL },
-	{ "hash-key", 0, OPT_STR, F(hash_key), "VAR", "the var --balance hash hashes (default REMOTE_ADDR)", 0, 0, NULL, NULL },
-	{ "subscription-server", 0, OPT_STR, F(subscription_server), "ADDR", "UDP address (or multicast group) for subscriptions", 0, 0, NULL, NULL },
-	ALIAS("fastrouter-subscription-server", "subscription-server"),
-	ALIAS("http-subscription-server", "subscription-server"),
-	{ "subscription-timeout", 0, OPT_MSEC, F(subscription_timeout), "SECONDS", "forget a node not refreshed for this long (default 30)", MS(100, 86400), NULL, NULL },
-	ALIAS("subscription-tolerance", "subscription-timeout"),
-	HEAD("Health and timeouts"),
-	{ "check-interval", 0, OPT_MSEC, F(check_interval), "SECONDS", "ping every node this often; 0: never (default 10)", MS(0, 86400), NULL, NULL },
-	{ "check-timeout", 0, OPT_MSEC, F(check_timeout), "SECONDS", "a ping unanswered this long fails (default 2)", MS(10, 3600), NULL, NULL },
-	{ "connect-timeout", 0, OPT_MSEC, F(connect_timeout), "SECONDS", "give up connecting to a node (default 3)", MS(10, 3600), NULL, NULL },
-	{ "timeout", 't', OPT_MSEC, F(timeout), "SECONDS", "close a connection idle this long (default 60)", MS(100, 86400), NULL, NULL },
-	ALIAS("fastrouter-timeout", "timeout"),
-	{ "drain-timeout", 0, OPT_MSEC, F(drain_timeout), "SECONDS", "on SIGTERM/SIGINT wait this long for open requests (default 30)", MS(0, 86400), NULL, NULL },
-	HEAD("Stats, logs and files"),
-	{ "stats", 0, OPT_STR, F(stats), "ADDR", "serve the stats JSON on ADDR", 0, 0, NULL, NULL },
-	ALIAS("fastrouter-stats", "stats"),
-	ALIAS("stats-server", "stats"),
-	{ "log-requests", 0, OPT_FLAG, F(log_requests), NULL, "log one line per proxied request", 0, 0, NULL, NULL },
-	{ "pidfile", 0, OPT_STR, F(pidfile), "FILE", "write the process id to FILE", 0, 0, NULL, NULL },
-	{ "ini", 0, OPT_INCLUDE, 0, "FILE[:SECTION]", "load options from section [uwsgi-proxy] of FILE", 0, 0, NULL, NULL },
-	{ "help", 'h', OPT_HELP, 0, NULL, "show this help and exit", 0, 0, NULL, NULL },
-	{ "version", 'V', OPT_VERSION, 0, NULL, "show the version and exit", 0, 0, NULL, NULL },
+static const struct up_opt table[] = {
+	{ GRP_FRONT, "uwsgi-socket", 's', REQ, "ADDR", "accept the uwsgi protocol on ADDR (repeatable)", LIST(uwsgi_sockets) },
+	{ GRP_FRONT, "socket", 0, ALIAS("uwsgi-socket") },
+	{ GRP_FRONT, "fastrouter", 0, ALIAS("uwsgi-socket") },
+	{ GRP_FRONT, "http-socket", 0, REQ, "ADDR", "accept HTTP/1.1 on ADDR (repeatable)", LIST(http_sockets) },
+	{ GRP_FRONT, "http", 0, ALIAS("http-socket") },
+	{ GRP_FRONT, "listen", 'l', REQ, "N", "listen backlog of each socket (default 1024)", LL(listen, 1, 65535) },
+	{ GRP_FRONT, "max-conns", 0, REQ, "N", "client connections at once; more get 503 (default 10000)", LL(max_conns, 1, 1000000) },
+	{ GRP_FRONT, "buffer-size", 'b', REQ, "BYTES", "largest vars block or HTTP head (default 8192)", LL(buffer_size, 512, 65535) },
+
+	{ GRP_BACKENDS, "to", 0, REQ, "ADDR", "a node of the static pool (repeatable)", LIST(to) },
+	{ GRP_BACKENDS, "fastrouter-to", 0, ALIAS("to") },
+	{ GRP_BACKENDS, "http-to", 0, ALIAS("to") },
+	{ GRP_BACKENDS, "balance", 0, REQ, "rr|lc|hash", "round robin, least connections or hash (default rr)", up_opt_set_choice, NULL, F(balance), 0, 0, NULL },
+	{ GRP_BACKENDS, "hash-key", 0, REQ, "VAR", "the var --balance hash hashes (default REMOTE_ADDR)", STR(hash_key) },
+	{ GRP_BACKENDS, "subscription-server", 0, REQ, "ADDR", "UDP address (or multicast group) for subscriptions", STR(subscription_server) },
+	{ GRP_BACKENDS, "fastrouter-subscription-server", 0, ALIAS("subscription-server") },
+	{ GRP_BACKENDS, "http-subscription-server", 0, ALIAS("subscription-server") },
+	{ GRP_BACKENDS, "subscription-timeout", 0, REQ, "SECONDS", "forget a node not refreshed for this long (default 30)", MSEC(subscription_timeout, 100, 86400) },
+	{ GRP_BACKENDS, "subscription-tolerance", 0, ALIAS("subscription-timeout") },
+
+	{ GRP_HEALTH, "check-interval", 0, REQ, "SECONDS", "ping every node this often; 0: never (default 10)", MSEC(check_interval, 0, 86400) },
+	{ GRP_HEALTH, "check-timeout", 0, REQ, "SECONDS", "a ping unanswered this long fails (default 2)", MSEC(check_timeout, 10, 3600) },
+	{ GRP_HEALTH, "connect-timeout", 0, REQ, "SECONDS", "give up connecting to a node (default 3)", MSEC(connect_timeout, 10, 3600) },
+	{ GRP_HEALTH, "timeout", 't', REQ, "SECONDS", "close a connection idle this long (default 60)", MSEC(timeout, 100, 86400) },
+	{ GRP_HEALTH, "fastrouter-timeout", 0, ALIAS("timeout") },
+	{ GRP_HEALTH, "drain-timeout", 0, REQ, "SECONDS", "on SIGTERM/SIGINT wait this long for open requests (default 30)", MSEC(drain_timeout, 0, 86400) },
+
+	{ GRP_MISC, "stats", 0, REQ, "ADDR", "serve the stats JSON on ADDR", STR(stats) },
+	{ GRP_MISC, "fastrouter-stats", 0, ALIAS("stats") },
+	{ GRP_MISC, "stats-server", 0, ALIAS("stats") },
+	{ GRP_MISC, "log-requests", 0, UP_ARG_NONE, NULL, "log one line per proxied request", FLAG(log_requests) },
+	{ GRP_MISC, "pidfile", 0, REQ, "FILE", "write the process id to FILE", STR(pidfile) },
+	{ GRP_MISC, "ini", 0, REQ, "FILE[:SECTION]", "load options from section [uwsgi-proxy] of FILE", ACTION(up_opt_set_ini) },
+	{ GRP_MISC, "help", 'h', UP_ARG_NONE, NULL, "show this help and exit", ACTION(up_opt_set_help) },
+	{ GRP_MISC, "version", 'V', UP_ARG_NONE, NULL, "show the version and exit", ACTION(up_opt_set_version) },
 };
 
 #define NOPTS (sizeof table / sizeof table[0])
@@ -72,20 +88,19 @@ static void defaults(struct conf *c)
 }
 
 int conf_load(struct conf *c, int argc, char *const argv[],
-              enum opt_action *action, char *err, size_t cap)
+              enum up_opt_action *action, char *err, size_t cap)
 {
-	struct opt_run run = {
+	struct up_opt_run run = {
 		.table = table, .n = NOPTS, .target = c, .section = "uwsgi-proxy",
-		.include_off = F(ini),
 	};
 	defaults(c);
-	if (opt_load_args(&run, argc, argv) < 0) {
+	if (up_opt_load_args(&run, argc, argv) < 0) {
 		snprintf(err, cap, "%s", run.err);
 		conf_free(c);
 		return -1;
 	}
 	*action = run.action;
-	if (run.action != OPT_ACT_RUN)
+	if (run.action != UP_OPT_RUN)
 		return 0;
 	if (!c->uwsgi_sockets.n && !c->http_sockets.n) {
 		snprintf(err, cap, "no front socket: give --uwsgi-socket or --http-socket");
@@ -97,16 +112,17 @@ int conf_load(struct conf *c, int argc, char *const argv[],
 
 void conf_free(struct conf *c)
 {
-	opt_free(table, NOPTS, c);
-	opt_list_free(&c->ini);
+	up_opt_free(table, NOPTS, c);
 }
 
 void conf_help(FILE *out)
 {
-	opt_help(table, NOPTS, out);
+	/* The aliases are uWSGI's router names, told in the man page; the
+	 * help stays short. */
+	up_opt_help(table, NOPTS, groups, sizeof groups / sizeof groups[0], 0, out);
 }
 
 const char *conf_balance_name(int b)
 {
-	return b >= 0 && b < 3 ? balances[b] : "?";
+	return b >= 0 && b < (int)(sizeof balances / sizeof balances[0]) ? balances[b] : "?";
 }

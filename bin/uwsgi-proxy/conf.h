@@ -3,15 +3,14 @@
 #ifndef UWSGI_PROXY_CONF_H
 #define UWSGI_PROXY_CONF_H
 
-#include "opt.h"
+#include "uwsgiproto/opt.h"
 
 enum balance { BAL_RR, BAL_LC, BAL_HASH };
 
 struct conf {
-	struct opt_list uwsgi_sockets;   /* --uwsgi-socket */
-	struct opt_list http_sockets;    /* --http-socket */
-	struct opt_list to;              /* --to: the static pool */
-	struct opt_list ini;             /* --ini files read (for the log) */
+	struct up_opt_list uwsgi_sockets; /* --uwsgi-socket */
+	struct up_opt_list http_sockets; /* --http-socket */
+	struct up_opt_list to;           /* --to: the static pool */
 	int balance;                     /* enum balance */
 	char *hash_key;                  /* --hash-key VAR */
 	char *subscription_server;       /* UDP address, may be multicast */
@@ -33,7 +32,7 @@ struct conf {
  * Returns 0 with *action set, or -1 with err[0..cap) saying why; *c is
  * freed on failure. */
 int conf_load(struct conf *c, int argc, char *const argv[],
-              enum opt_action *action, char *err, size_t cap);
+              enum up_opt_action *action, char *err, size_t cap);
 
 /* Release what conf_load allocated. */
 void conf_free(struct conf *c);

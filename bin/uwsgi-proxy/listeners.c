@@ -64,7 +64,7 @@ static int open_one(struct proxy *px, enum front f, const char *text, up_err_t *
 	return 0;
 }
 
-static int open_list(struct proxy *px, enum front f, const struct opt_list *l,
+static int open_list(struct proxy *px, enum front f, const struct up_opt_list *l,
                      int strict, up_err_t *err)
 {
 	int failed = 0;

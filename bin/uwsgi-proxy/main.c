@@ -97,7 +97,7 @@ static void write_pidfile(const struct conf *c)
 static void reload(struct proxy *px)
 {
 	struct conf nc, old;
-	enum opt_action act;
+	enum up_opt_action act;
 	char msg[600];
 	up_addr_t *addrs;
 	size_t naddrs;
@@ -196,15 +196,15 @@ static int setup_signals(struct proxy *px, struct sig_watch *w)
 /* Load the configuration or exit. */
 static void load(struct proxy *px, int argc, char **argv)
 {
-	enum opt_action act;
+	enum up_opt_action act;
 	char msg[600];
 	if (conf_load(&px->conf, argc, argv, &act, msg, sizeof msg) < 0)
 		die(EXIT_PROXY_USAGE, "%s", msg);
-	if (act == OPT_ACT_HELP) {
+	if (act == UP_OPT_HELP) {
 		usage(stdout);
 		exit(0);
 	}
-	if (act == OPT_ACT_VERSION) {
+	if (act == UP_OPT_VERSION) {
 		print_version();
 		exit(0);
 	}

@@ -1,19 +1,16 @@
 /* The server's configuration: one struct filled from the command line, ini
  * files, XML files and UWSGI_* environment variables through one option
  * table (config.c), so an option is added in one place and works in all
- * four. Names and meanings follow uWSGI's where the feature is the same. */
+ * four. Names and meanings follow uWSGI's where the feature is the same.
+ * Repeatable options are struct up_opt_list: their values in the order
+ * given, owned by the list (config_free releases them). */
 #ifndef UWSGI_SERVER_CONFIG_H
 #define UWSGI_SERVER_CONFIG_H
 
 #include <stddef.h>
 #include <stdio.h>
 
-/* A repeatable option's values, in the order given. Strings are owned by
- * the list (config_free releases them). */
-struct strlist {
-	char **v;
-	size_t n;
-};
+#include "uwsgiproto/opt.h"
 
 enum socket_proto { PROTO_UWSGI, PROTO_HTTP };
 
@@ -43,14 +40,14 @@ struct config {
 	char *wsgi_file;               /* --wsgi-file/--file */
 	char *module;                  /* --module/-w/--wsgi MOD[:CALLABLE] */
 	char *callable;                /* --callable (default "application") */
-	struct strlist mounts;         /* --mount /prefix=FILE_OR_MODULE */
+	struct up_opt_list mounts;     /* --mount /prefix=FILE_OR_MODULE */
 	int manage_script_name;        /* --manage-script-name */
 	int dynamic_apps;              /* --dynamic-apps */
 	int max_apps;                  /* --max-apps (default 64) */
 	char *chdir;                   /* --chdir */
-	struct strlist pythonpath;     /* --pythonpath/--python-path/--pp */
+	struct up_opt_list pythonpath; /* --pythonpath/--python-path/--pp */
 	char *home;                    /* --home/--virtualenv/--venv/-H */
-	struct strlist env;            /* --env KEY=VALUE */
+	struct up_opt_list env;        /* --env KEY=VALUE */
 	char *paste;                   /* --paste config:FILE */
 
 	/* limits */
@@ -66,8 +63,8 @@ struct config {
 	int memory_report;             /* --memory-report */
 
 	/* static files */
-	struct strlist static_map;     /* --static-map /url=DIR */
-	struct strlist check_static;   /* --check-static DIR */
+	struct up_opt_list static_map; /* --static-map /url=DIR */
+	struct up_opt_list check_static; /* --check-static DIR */
 
 	/* process identity and lifetime */
 	char *pidfile;                 /* --pidfile */
@@ -87,10 +84,10 @@ struct config {
 	int limit_as;                  /* --limit-as MB (RLIMIT_AS) */
 	int reload_mercy;              /* --reload-mercy SECONDS (default 60) */
 	int worker_reload_mercy;       /* --worker-reload-mercy SECONDS (default 60) */
-	struct strlist master_fifo;    /* --master-fifo PATH (repeatable) */
-	struct strlist touch_reload;   /* --touch-reload FILE (repeatable) */
+	struct up_opt_list master_fifo; /* --master-fifo PATH (repeatable) */
+	struct up_opt_list touch_reload; /* --touch-reload FILE (repeatable) */
 	int reaper;                    /* --reaper */
-	struct strlist management_allow; /* --management-allow ADDR[/BITS] */
+	struct up_opt_list management_allow; /* --management-allow ADDR[/BITS] */
 	int cheaper;                   /* --cheaper N: at least N workers run */
 	int cheaper_initial;           /* --cheaper-initial N: how many start */
 	int cheaper_step;              /* --cheaper-step N (default 1) */
@@ -105,7 +102,7 @@ struct config {
 	int sharedarea;                /* --sharedarea PAGES (0: none) */
 	int cache;                     /* --cache ITEMS (0: no cache) */
 	size_t cache_blocksize;        /* --cache-blocksize BYTES (default 65536) */
-	struct strlist cache2;         /* --cache2 name=N,items=N[,blocksize=B][,keysize=K] */
+	struct up_opt_list cache2;     /* --cache2 name=N,items=N[,blocksize=B][,keysize=K] */
 
 	/* the uwsgi module's spooler */
 	char *spooler;                 /* --spooler DIR */

@@ -5,22 +5,21 @@
  * same. An alias row names the option it stands for and nothing else. */
 #include <limits.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "config_set.h"
 
 #define F(field) offsetof(struct config, field)
-#define INT(f, lo, hi) set_int, print_int, F(f), lo, hi, NULL
-#define SIZE(f, lo, hi) set_size, print_size, F(f), lo, hi, NULL
-#define LLSIZE(f, lo, hi) set_llsize, print_llsize, F(f), lo, hi, NULL
-#define FLAG(f) set_flag, print_flag, F(f), 0, 0, NULL
-#define STR(f) set_str, print_str, F(f), 0, 0, NULL
-#define LIST(f) set_list, print_list, F(f), 0, 0, NULL
-#define PAIRS(f) set_pair, print_list, F(f), 0, 0, NULL
+#define INT(f, lo, hi) up_opt_set_int, up_opt_print_int, F(f), lo, hi, NULL
+#define SIZE(f, lo, hi) up_opt_set_size, up_opt_print_size, F(f), lo, hi, NULL
+#define LLSIZE(f, lo, hi) up_opt_set_llsize, up_opt_print_ll, F(f), lo, hi, NULL
+#define FLAG(f) up_opt_set_flag, up_opt_print_flag, F(f), 0, 0, NULL
+#define STR(f) up_opt_set_str, up_opt_print_str, F(f), 0, 0, NULL
+#define LIST(f) up_opt_set_list, up_opt_print_list, F(f), 0, 0, NULL
+#define PAIRS(f) set_pair, up_opt_print_list, F(f), 0, 0, NULL
 #define ACTION(fn) fn, NULL, 0, 0, 0, NULL
 #define ALIAS(target) ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
 
-const struct opt cfg_opts[] = {
+const struct up_opt cfg_opts[] = {
 	{ GROUP_SOCKETS, "socket", 's', ARG_REQUIRED, "ADDR", "serve the uwsgi protocol on ADDR (repeatable)", set_socket_uwsgi, print_sockets, 0, 0, 0, NULL },
 	{ GROUP_SOCKETS, "uwsgi-socket", 0, ALIAS("socket") },
 	{ GROUP_SOCKETS, "http-socket", 0, ARG_REQUIRED, "ADDR", "serve HTTP/1.1 on ADDR (repeatable)", set_socket_http, NULL, 0, 0, 0, NULL },
@@ -114,44 +113,12 @@ const struct opt cfg_opts[] = {
 	{ GROUP_LOGGING, "profiler-dir", 0, ARG_REQUIRED, "DIR", "profile each request into a pstats file in DIR instead", STR(profiler_dir) },
 	{ GROUP_LOGGING, "profiler-keep", 0, ARG_REQUIRED, "N", "pstats files kept per worker in --profiler-dir (default 100)", INT(profiler_keep, 1, 1000000) },
 
-	{ GROUP_CONFIG, "ini", 0, ARG_REQUIRED, "FILE[:SECTION]", "read section [uwsgi] (or SECTION) of an ini file", ACTION(set_ini) },
-	{ GROUP_CONFIG, "xml", 'x', ARG_REQUIRED, "FILE[:ID]", "read <uwsgi> (or <uwsgi id=\"ID\">) of an XML file", ACTION(set_xml) },
-	{ GROUP_CONFIG, "show-config", 0, ARG_NONE, NULL, "print the resolved configuration and exit", set_flag, NULL, F(show_config), 0, 0, NULL },
-	{ GROUP_CONFIG, "help", 'h', ARG_NONE, NULL, "print this help and exit", ACTION(set_help) },
-	{ GROUP_CONFIG, "version", 'V', ARG_NONE, NULL, "print the version and exit", ACTION(set_version) },
+	{ GROUP_CONFIG, "ini", 0, ARG_REQUIRED, "FILE[:SECTION]", "read section [uwsgi] (or SECTION) of an ini file", ACTION(up_opt_set_ini) },
+	{ GROUP_CONFIG, "xml", 'x', ARG_REQUIRED, "FILE[:ID]", "read <uwsgi> (or <uwsgi id=\"ID\">) of an XML file", ACTION(up_opt_set_xml) },
+	{ GROUP_CONFIG, "show-config", 0, ARG_NONE, NULL, "print the resolved configuration and exit", up_opt_set_flag, NULL, F(show_config), 0, 0, NULL },
+	{ GROUP_CONFIG, "help", 'h', ARG_NONE, NULL, "print this help and exit", ACTION(up_opt_set_help) },
+	{ GROUP_CONFIG, "version", 'V', ARG_NONE, NULL, "print the version and exit", ACTION(up_opt_set_version) },
 };
 
 const size_t cfg_nopts = sizeof cfg_opts / sizeof cfg_opts[0];
 
-/* Exact match, with '_' in name standing for '-'. */
-static int name_is(const char *name, const char *opt_name)
-{
-	for (; *name && *opt_name; name++, opt_name++) {
-		char ch = *name == '_' ? '-' : *name;
-		if (ch != *opt_name)
-			return 0;
-	}
-	return *name == *opt_name;
-}
-
-const struct opt *opt_find(const char *name)
-{
-	for (size_t i = 0; i < cfg_nopts; i++)
-		if (name_is(name, cfg_opts[i].name))
-			return &cfg_opts[i];
-	return NULL;
-}
-
-const struct opt *opt_target(const struct opt *o)
-{
-	/* Aliases point at primary rows, never at other aliases. */
-	return o->alias ? opt_find(o->alias) : o;
-}
-
-const struct opt *opt_by_short(int letter)
-{
-	for (size_t i = 0; i < cfg_nopts; i++)
-		if (letter && cfg_opts[i].short_name == letter)
-			return &cfg_opts[i];
-	return NULL;
-}

@@ -24,7 +24,7 @@ static unsigned long long rss_of(pid_t pid)
 
 void master_checks_init(struct master *m)
 {
-	const struct strlist *l = &m->s->c->touch_reload;
+	const struct up_opt_list *l = &m->s->c->touch_reload;
 	m->touch = calloc(l->n + 1, sizeof *m->touch);
 	for (size_t i = 0; m->touch && i < l->n; i++) {
 		struct stat st;
@@ -54,7 +54,7 @@ static void harakiri(struct master *m, int i, int core, struct core_slot *c, tim
 
 static int touched(struct master *m)
 {
-	const struct strlist *l = &m->s->c->touch_reload;
+	const struct up_opt_list *l = &m->s->c->touch_reload;
 	for (size_t i = 0; m->touch && i < l->n; i++) {
 		struct stat st;
 		if (stat(l->v[i], &st) < 0)

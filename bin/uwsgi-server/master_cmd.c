@@ -125,7 +125,7 @@ int master_command(struct master *m, char cmd)
 
 void master_fifo_open(struct master *m)
 {
-	const struct strlist *l = &m->s->c->master_fifo;
+	const struct up_opt_list *l = &m->s->c->master_fifo;
 	if (m->fifo_idx >= l->n)
 		return;
 	const char *path = l->v[m->fifo_idx];

@@ -1,23 +1,20 @@
-/* --ini FILE[:SECTION]: the keys of one section, read with Debian's libinih
- * and applied in file order, so a repeated key adds another value to a
- * repeatable option (two "socket =" lines, two sockets) and the last one
- * wins for the others. */
+/* Ini files, read with Debian's libinih: the keys of one section applied
+ * in file order, so a repeated key adds another value to a repeatable
+ * option (two "socket =" lines, two sockets) and the last one wins for
+ * the others. */
+#include "uwsgiproto/opt.h"
+
 #include <errno.h>
 #include <ini.h>
 #include <stdbool.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-
-#include "config_opt.h"
-#include "die.h"
 
 /* Long enough for any path or log format; longer lines are an error
  * rather than being cut. */
 #define LINE_MAX_BYTES 65536
 
 struct ini_state {
-	struct cfg_run *r;
+	struct up_opt_run *r;
 	FILE *f;
 	const char *file;
 	const char *section;
@@ -31,9 +28,11 @@ struct ini_state {
 };
 
 /* Make libinih read uWSGI's dialect. Debian builds it with these knobs as
- * variables: a bare key ("master") is a flag, indented lines are ordinary
- * lines (not continuations), ';' starts a comment only at the start of a
- * line (values such as log formats may hold one), and lines may be long. */
+ * variables (libinih's, not ours: set before every parse, never relied
+ * on between them): a bare key ("master") is a flag, indented lines are
+ * ordinary lines (not continuations), ';' starts a comment only at the
+ * start of a line (values such as log formats may hold one), and lines
+ * may be long. */
 static void inih_dialect(void)
 {
 	ini_allow_no_value = true;
@@ -74,24 +73,22 @@ static int on_key(void *user, const char *section, const char *name,
 		  const char *value)
 {
 	struct ini_state *s = user;
-	struct cfg_run *r = s->r;
-	if (r->failed)
-		return 0;
-	if (s->too_long)
-		return 0;       /* ini_result() says so */
+	struct up_opt_run *r = s->r;
+	if (r->failed || s->too_long)
+		return 0;       /* ini_result() says why */
 	if (strcmp(section, s->section))
 		return 1;
 	s->found = 1;
-	const struct opt *o = opt_find(name);
+	const struct up_opt *o = up_opt_find(r->table, r->n, name);
 	int rc;
 	if (o) {
 		snprintf(s->where, sizeof s->where, "%s:%d: %s", s->file, s->lineno, name);
 		r->where = s->where;
-		rc = opt_apply_text(r, o, value ? value : "");
+		rc = up_opt_apply_text(r, o, value ? value : "");
 	} else {
 		snprintf(s->where, sizeof s->where, "%s:%d", s->file, s->lineno);
 		r->where = s->where;
-		rc = cfg_fail(r, "unknown option '%.80s'", name);
+		rc = up_opt_fail(r, "unknown option '%.80s'", name);
 	}
 	r->where = NULL;
 	return rc == 0;
@@ -101,42 +98,48 @@ static int on_key(void *user, const char *section, const char *name,
  * is one, else by the caller's where ("--ini", "app.ini:3: ini"). */
 static int ini_result(struct ini_state *s, int parsed, const char *caller)
 {
-	struct cfg_run *r = s->r;
+	struct up_opt_run *r = s->r;
 	if (r->failed)
 		return -1;
-	if (parsed == -2)
-		die(1, "out of memory");
 	r->where = caller;
+	if (parsed == -2)
+		return up_opt_fail(r, "out of memory");
 	if (s->read_errno)
-		return cfg_fail(r, "cannot read '%s': %s", s->file,
-				strerror(s->read_errno));
+		return up_opt_fail(r, "cannot read '%s': %s", s->file,
+				   strerror(s->read_errno));
 	r->where = NULL;
 	if (parsed > 0 && parsed == s->too_long)
-		return cfg_fail(r, "%s:%d: line longer than %d bytes", s->file,
-				parsed, LINE_MAX_BYTES - 2);
+		return up_opt_fail(r, "%s:%d: line longer than %d bytes", s->file,
+				   parsed, LINE_MAX_BYTES - 2);
 	if (parsed > 0)
-		return cfg_fail(r, "%s:%d: not a [section], key = value or "
-				"comment line", s->file, parsed);
+		return up_opt_fail(r, "%s:%d: not a [section], key = value or "
+				   "comment line", s->file, parsed);
 	r->where = caller;
 	if (!s->found)
-		return cfg_fail(r, "'%s' has no options in section [%s]",
-				s->file, s->section);
+		return up_opt_fail(r, "'%s' has no options in section [%s]",
+				   s->file, s->section);
 	return 0;
 }
 
-static int read_ini(struct cfg_run *r, FILE *f, const char *file,
+static int read_ini(struct up_opt_run *r, FILE *f, const char *file,
 		    const char *section, const char *caller)
 {
 	struct ini_state s = {
 		.r = r, .f = f, .file = file,
-		.section = section ? section : "uwsgi", .at_line_start = 1,
+		.section = section ? section : r->section, .at_line_start = 1,
 	};
 	inih_dialect();
 	int parsed = ini_parse_stream(read_line, &s, on_key, &s);
 	return ini_result(&s, parsed, caller);
 }
 
-int cfg_load_ini(struct cfg_run *r, const char *spec)
+int up_opt_load_ini(struct up_opt_run *r, const char *spec)
 {
-	return cfg_load_file(r, spec, read_ini);
+	return up_opt_load_file(r, spec, read_ini);
+}
+
+int up_opt_set_ini(struct up_opt_run *r, const struct up_opt *o, const char *val)
+{
+	(void)o;
+	return up_opt_load_file(r, val, read_ini);
 }

@@ -1,8 +1,11 @@
-/* --xml FILE[:ID]: uWSGI's XML configuration, read with expat. The options
- * are the children of the root <uwsgi> element, or, when the root is some
- * other element, of its first <uwsgi> child (the first with id="ID" when
- * an id is asked for). Each child's name is an option and its text the
- * value; <master/> is a flag. Values are applied in document order. */
+/* XML files, uWSGI's way, read with expat. The options are the children
+ * of the root element named by the run's section (<uwsgi>), or, when the
+ * root is some other element, of its first child of that name (the first
+ * with id="ID" when an id is asked for). Each child's name is an option
+ * and its text the value; <master/> is a flag. Values are applied in
+ * document order. */
+#include "uwsgiproto/opt.h"
+
 #include <errno.h>
 #include <expat.h>
 #include <stdarg.h>
@@ -10,21 +13,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config_opt.h"
-#include "die.h"
-
 #define VALUE_MAX 65536
 
 struct xml_state {
-	struct cfg_run *r;
+	struct up_opt_run *r;
 	XML_Parser p;
 	const char *file;
 	const char *id;            /* the id asked for, or NULL */
 	int depth;                 /* of the element open now; the root is 1 */
-	int root_is_uwsgi;
+	int root_is_stanza;
 	int stanza;                /* depth of the chosen <uwsgi>, 0 outside it */
 	int found;                 /* the chosen <uwsgi> was seen */
-	const struct opt *opt;     /* the option element open now */
+	const struct up_opt *opt;  /* the option element open now */
 	unsigned long opt_line;
 	char name[128];            /* its name as written */
 	char *text;                /* its text so far */
@@ -45,7 +45,7 @@ static void fail_here(struct xml_state *s, const char *fmt, ...)
 	snprintf(s->where, sizeof s->where, "%s:%lu", s->file,
 		 (unsigned long)XML_GetCurrentLineNumber(s->p));
 	s->r->where = s->where;
-	cfg_fail(s->r, "%s", msg);
+	up_opt_fail(s->r, "%s", msg);
 	s->r->where = NULL;
 	XML_StopParser(s->p, XML_FALSE);
 }
@@ -58,15 +58,16 @@ static int id_matches(const XML_Char **attrs, const char *id)
 	return 0;
 }
 
-/* A <uwsgi> that is the root, or a child of a root of another name. */
+/* A <uwsgi> (the run's section) that is the root, or a child of a root of
+ * another name. */
 static void maybe_stanza(struct xml_state *s, const XML_Char *name,
 			 const XML_Char **attrs)
 {
-	if (s->found || strcmp(name, "uwsgi"))
+	if (s->found || strcmp(name, s->r->section))
 		return;
 	if (s->depth == 1)
-		s->root_is_uwsgi = 1;
-	else if (s->depth != 2 || s->root_is_uwsgi)
+		s->root_is_stanza = 1;
+	else if (s->depth != 2 || s->root_is_stanza)
 		return;
 	if (!s->id || id_matches(attrs, s->id)) {
 		s->stanza = s->depth;
@@ -83,7 +84,7 @@ static void on_start(void *user, const XML_Char *name, const XML_Char **attrs)
 	if (s->opt) {
 		fail_here(s, "unexpected element <%.80s> inside an option", name);
 	} else if (s->stanza && s->depth == s->stanza + 1) {
-		s->opt = opt_find(name);
+		s->opt = up_opt_find(s->r->table, s->r->n, name);
 		if (!s->opt) {
 			fail_here(s, "unknown option '%.80s'", name);
 			return;
@@ -110,8 +111,10 @@ static void on_text(void *user, const XML_Char *text, int len)
 		while (cap < s->len + (size_t)len + 1)
 			cap *= 2;
 		char *t = realloc(s->text, cap);
-		if (!t)
-			die(1, "out of memory");
+		if (!t) {
+			fail_here(s, "out of memory");
+			return;
+		}
 		s->text = t;
 		s->cap = cap;
 	}
@@ -129,11 +132,11 @@ static void apply_option(struct xml_state *s)
 	while (n > 0 && strchr(" \t\r\n", *t))
 		t++, n--;
 	char *val = strndup(t, n);
-	if (!val)
-		die(1, "out of memory");
 	snprintf(s->where, sizeof s->where, "%s:%lu: %s", s->file, s->opt_line, s->name);
 	s->r->where = s->where;
-	if (opt_apply_text(s->r, s->opt, val) < 0)
+	if (!val)
+		up_opt_fail(s->r, "out of memory");
+	if (s->r->failed || up_opt_apply_text(s->r, s->opt, val) < 0)
 		XML_StopParser(s->p, XML_FALSE);
 	s->r->where = NULL;
 	free(val);
@@ -162,18 +165,18 @@ static int parse_file(struct xml_state *s, FILE *f, const char *caller)
 	for (;;) {
 		void *buf = XML_GetBuffer(s->p, 8192);
 		if (!buf)
-			die(1, "out of memory");
+			return up_opt_fail(s->r, "out of memory");
 		size_t n = fread(buf, 1, 8192, f);
 		if (ferror(f)) {
 			s->r->where = caller;
-			return cfg_fail(s->r, "cannot read '%s': %s", s->file, strerror(errno));
+			return up_opt_fail(s->r, "cannot read '%s': %s", s->file, strerror(errno));
 		}
 		int final = feof(f) != 0;
 		if (XML_ParseBuffer(s->p, (int)n, final) == XML_STATUS_ERROR) {
 			if (s->r->failed)
 				return -1;
 			s->r->where = NULL;     /* the line says where */
-			return cfg_fail(s->r, "%s:%lu: %s", s->file,
+			return up_opt_fail(s->r, "%s:%lu: %s", s->file,
 					(unsigned long)XML_GetCurrentLineNumber(s->p),
 					XML_ErrorString(XML_GetErrorCode(s->p)));
 		}
@@ -182,13 +185,13 @@ static int parse_file(struct xml_state *s, FILE *f, const char *caller)
 	}
 }
 
-static int read_xml(struct cfg_run *r, FILE *f, const char *file,
+static int read_xml(struct up_opt_run *r, FILE *f, const char *file,
 		    const char *id, const char *caller)
 {
 	struct xml_state s = { .r = r, .file = file, .id = id };
 	s.p = XML_ParserCreate(NULL);
 	if (!s.p)
-		die(1, "out of memory");
+		return up_opt_fail(r, "out of memory");
 	XML_SetUserData(s.p, &s);
 	XML_SetElementHandler(s.p, on_start, on_end);
 	XML_SetCharacterDataHandler(s.p, on_text);
@@ -199,13 +202,20 @@ static int read_xml(struct cfg_run *r, FILE *f, const char *file,
 		return rc;
 	r->where = caller;
 	if (!s.found && id)
-		return cfg_fail(r, "'%s' has no <uwsgi id=\"%s\"> element", file, id);
+		return up_opt_fail(r, "'%s' has no <%s id=\"%s\"> element",
+				   file, r->section, id);
 	if (!s.found)
-		return cfg_fail(r, "'%s' has no <uwsgi> element", file);
+		return up_opt_fail(r, "'%s' has no <%s> element", file, r->section);
 	return 0;
 }
 
-int cfg_load_xml(struct cfg_run *r, const char *spec)
+int up_opt_load_xml(struct up_opt_run *r, const char *spec)
 {
-	return cfg_load_file(r, spec, read_xml);
+	return up_opt_load_file(r, spec, read_xml);
+}
+
+int up_opt_set_xml(struct up_opt_run *r, const struct up_opt *o, const char *val)
+{
+	(void)o;
+	return up_opt_load_file(r, val, read_xml);
 }
