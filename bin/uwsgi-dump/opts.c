@@ -53,10 +53,11 @@ static int set_detect(struct up_opt_run *r, const struct up_opt *opt, const char
 
 static int add_word(struct up_opt_run *r, const char *arg)
 {
-	struct dump_opts *o = r->target;
-	if (up_opt_list_add(&o->words, arg) < 0)
-		return up_opt_fail(r, "out of memory");
-	return 0;
+	/* The engine's list setter, told the field by a row of its own. */
+	static const struct up_opt words = {
+		.name = "words", .off = offsetof(struct dump_opts, words),
+	};
+	return up_opt_set_list(r, &words, arg);
 }
 
 #define F(field) offsetof(struct dump_opts, field)

@@ -76,10 +76,11 @@ static int set_modifier1(struct up_opt_run *r, const struct up_opt *opt, const c
  * the mode, which an option after them may still set: keep them all. */
 static int add_word(struct up_opt_run *r, const char *arg)
 {
-	struct send_opts *o = r->target;
-	if (up_opt_list_add(&o->words, arg) < 0)
-		return up_opt_fail(r, "out of memory");
-	return 0;
+	/* The engine's list setter, told the field by a row of its own. */
+	static const struct up_opt words = {
+		.name = "words", .off = offsetof(struct send_opts, words),
+	};
+	return up_opt_set_list(r, &words, arg);
 }
 
 #define F(field) offsetof(struct send_opts, field)
