@@ -545,6 +545,21 @@ PY
 	[ "${#lines[@]}" = 2 ]
 }
 
+@test "the long names do what the letters do; options may follow the filter" {
+	mkpcap basic
+	DUMP -r "$T/basic.pcap" -c 1 -tt port 40000 >"$T/short"
+	DUMP port 40000 --read "$T/basic.pcap" --exchanges=1 --time-format -t >"$T/long"
+	[ -s "$T/short" ]
+	grep -q "^1700000000\.004000 " "$T/short"
+	cmp "$T/short" "$T/long"
+	DUMP -Xvl -r "$T/basic.pcap" >"$T/short"
+	DUMP --hex --verbose --line-buffered --read "$T/basic.pcap" >"$T/long"
+	cmp "$T/short" "$T/long"
+	run --separate-stderr DUMP --exchanges 0 -r "$T/basic.pcap"
+	assert_failure 1
+	[[ "$stderr" == "uwsgi-dump: --exchanges: '0' is not between 1 and 2000000000" ]]
+}
+
 @test "usage errors exit 1; an unopenable capture or a bad filter 2; a damaged file 3" {
 	run --separate-stderr DUMP
 	assert_failure 1

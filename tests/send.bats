@@ -555,6 +555,24 @@ PY
 	assert_line "body 7: a=1&b=2"
 }
 
+@test "options read as getopt_long read them: after the address, bundled, -XVALUE, --name=VALUE" {
+	a=$BATS_TEST_TMPDIR/a.pkt b=$BATS_TEST_TMPDIR/b.pkt
+	send --write-packet "$a" -X PUT -H 'X-A: 1' --var K=v -d x 127.0.0.1:1 /p
+	send 127.0.0.1:1 /p -XPUT --header='X-A: 1' --var=K=v -dx --write-packet="$b"
+	same_bytes "$a" "$b"
+	run decode_packet "$b"
+	assert_line "var REQUEST_METHOD=PUT"
+	assert_line "var HTTP_X_A=1"
+	# After "--" a word is no option, even one that looks like it.
+	run --separate-stderr send --write-packet "$b" -- 127.0.0.1:1 -p
+	assert_success
+	run decode_packet "$b"
+	assert_line "var PATH_INFO=/-p"
+	run --separate-stderr send --write-packet "$b" 127.0.0.1:1 --var
+	assert_failure 1
+	assert_one_error_line "--var"
+}
+
 # ------------------------------------------------------------ --bench
 
 @test "--bench -n 2000 -c 10 against uWSGI: 2000 complete, 0 errors" {

@@ -4,6 +4,8 @@
 
 #include <stddef.h>
 
+#include "uwsgiproto/opt.h"
+
 /* Exit statuses, documented in uwsgi-cgi(1). Whatever the code, the web
  * server got a complete CGI response unless output had already begun. */
 enum cgi_exit {
@@ -20,17 +22,16 @@ enum cgi_exit {
 #define CGI_DEFAULT_TIMEOUT_MS 60000
 #define CGI_DEFAULT_CONNECT_TIMEOUT_MS 5000
 
+/* The settings (conf.c); the strings and lists belong to them until
+ * conf_free. */
 struct conf {
-	const char *socket;       /* backend address text; NULL until set */
+	char *socket;             /* backend address text; NULL until set */
 	int modifier1, modifier2;
 	int timeout_ms;           /* longest silence; -1: none */
 	int connect_timeout_ms;   /* -1: none */
-	const char **vars;        /* "KEY=VALUE", in order; later ones win */
-	size_t nvars;
-	const char **pass;        /* extra environment names ("NAME", "PREFIX*") */
-	size_t npass;
+	struct up_opt_list vars;  /* "KEY=VALUE", in order; later ones win */
+	struct up_opt_list pass;  /* extra environment names ("NAME", "PREFIX*") */
 	const char *script;       /* the script argument, or NULL */
-	char *text;               /* the script's bytes; values point into it */
 };
 
 #endif

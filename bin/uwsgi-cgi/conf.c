@@ -3,8 +3,9 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
+#include <limits.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,134 +16,122 @@
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/net.h"
 
-/* A setter returns NULL, or what is wrong with the value. */
-typedef const char *(*setter_fn)(struct conf *c, const char *val);
-
-struct conf_opt {
-	const char *name;   /* long option and script key */
-	int key;            /* short option letter, or a code >= 256 */
-	const char *arg;    /* argument name for --help; NULL: takes none */
-	const char *help;
-	setter_fn set;      /* NULL: command line only (--help, --version) */
-};
-
-static const char *set_socket(struct conf *c, const char *v)
+/* What is wrong with a value, in the form web server logs have always
+ * shown: "WHERE 'VALUE': why" (WHERE is "--var" or "app.cgi:3: var"). */
+static int bad_value(struct up_opt_run *r, const char *val, const char *why)
 {
-	if (!*v || strlen(v) >= UP_ADDR_TEXT_MAX)
-		return "expected host:port, [v6]:port, /path.sock or @name";
-	c->socket = v;
-	return NULL;
+	char where[sizeof r->err];
+	const char *was = r->where;
+	snprintf(where, sizeof where, "%s '%.80s'", was ? was : "", val);
+	r->where = where;
+	up_opt_fail(r, "%s", why);
+	r->where = was;
+	return -1;
 }
 
-static const char *set_modifier1(struct conf *c, const char *v)
+static void *field(struct up_opt_run *r, const struct up_opt *o)
+{
+	return (char *)r->target + o->off;
+}
+
+static int set_socket(struct up_opt_run *r, const struct up_opt *o, const char *v)
+{
+	if (!*v || strlen(v) >= UP_ADDR_TEXT_MAX)
+		return bad_value(r, v, "expected host:port, [v6]:port, /path.sock or @name");
+	return up_opt_set_str(r, o, v);
+}
+
+static int set_modifier1(struct up_opt_run *r, const struct up_opt *o, const char *v)
 {
 	int m = up_modifier_by_name(v);
 	if (m < 0)
-		return "expected a number 0-255 or a modifier name such as wsgi";
-	c->modifier1 = m;
-	return NULL;
+		return bad_value(r, v, "expected a number 0-255 or a modifier name such as wsgi");
+	*(int *)field(r, o) = m;
+	return 0;
 }
 
-static const char *set_modifier2(struct conf *c, const char *v)
+static int set_modifier2(struct up_opt_run *r, const struct up_opt *o, const char *v)
 {
 	char *end;
 	long m = strtol(v, &end, 10);
 	if (end == v || *end || m < 0 || m > 255)
-		return "expected a number 0-255";
-	c->modifier2 = (int)m;
-	return NULL;
+		return bad_value(r, v, "expected a number 0-255");
+	*(int *)field(r, o) = (int)m;
+	return 0;
 }
 
-/* Seconds with fractions; 0 means no limit (-1 inside). */
-static const char *seconds(int *out, const char *v)
+/* Seconds with fractions into an int of milliseconds; 0 means no limit
+ * (-1 inside). */
+static int set_seconds(struct up_opt_run *r, const struct up_opt *o, const char *v)
 {
 	char *end;
+	int *out = field(r, o);
 	double s = strtod(v, &end);
 	if (end == v || *end || !isfinite(s) || s < 0 || s > 86400)
-		return "expected seconds from 0 (no limit) to 86400";
+		return bad_value(r, v, "expected seconds from 0 (no limit) to 86400");
 	*out = s == 0 ? -1 : (int)(s * 1000 + 0.5);
 	if (*out == 0)
 		*out = 1;
-	return NULL;
+	return 0;
 }
 
-static const char *set_timeout(struct conf *c, const char *v)
-{
-	return seconds(&c->timeout_ms, v);
-}
-
-static const char *set_connect_timeout(struct conf *c, const char *v)
-{
-	return seconds(&c->connect_timeout_ms, v);
-}
-
-static const char *push(const char ***arr, size_t *n, const char *v)
-{
-	const char **a = realloc(*arr, (*n + 1) * sizeof *a);
-	if (!a)
-		return "out of memory";
-	a[(*n)++] = v;
-	*arr = a;
-	return NULL;
-}
-
-static const char *set_var(struct conf *c, const char *v)
+static int set_var(struct up_opt_run *r, const struct up_opt *o, const char *v)
 {
 	size_t kl = strcspn(v, "=");
 	if (!v[kl] || kl == 0)
-		return "expected KEY=VALUE";
+		return bad_value(r, v, "expected KEY=VALUE");
 	/* The body's length is what the web server sent, nothing else. */
 	if (kl == 14 && memcmp(v, "CONTENT_LENGTH", 14) == 0)
-		return "CONTENT_LENGTH comes from the web server";
-	return push(&c->vars, &c->nvars, v);
+		return bad_value(r, v, "CONTENT_LENGTH comes from the web server");
+	return up_opt_set_list(r, o, v);
 }
 
-static const char *set_pass(struct conf *c, const char *v)
+static int set_pass(struct up_opt_run *r, const struct up_opt *o, const char *v)
 {
 	size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 			  "0123456789_");
 	if (n == 0 || (v[n] && strcmp(v + n, "*") != 0))
-		return "expected a variable name, or a prefix followed by '*'";
-	return push(&c->pass, &c->npass, v);
+		return bad_value(r, v, "expected a variable name, or a prefix followed by '*'");
+	return up_opt_set_list(r, o, v);
 }
 
-enum { OPT_MOD2 = 256, OPT_VAR, OPT_PASS, OPT_CONNECT_TIMEOUT };
+/* The first word that is no option is the script; the words after it come
+ * from the request (the ISINDEX query Apache appends) and are never
+ * options. The engine reads options after words, as getopt_long does
+ * without '+', so this ends the run: a failure with c->script set and no
+ * message, which conf_parse tells from a real error. */
+static int stop_at_script(struct up_opt_run *r, const char *arg)
+{
+	struct conf *c = r->target;
+	c->script = arg;
+	r->failed = 1;
+	return -1;
+}
 
-static const struct conf_opt opts[] = {
-	{ "socket", 's', "ADDR", "the uwsgi backend: host:port, [v6]:port, /path or @name",
-	  set_socket },
-	{ "modifier1", 'm', "N|NAME", "modifier1 of the request (default 0, wsgi)",
-	  set_modifier1 },
-	{ "modifier2", OPT_MOD2, "N", "modifier2 of the request (default 0)", set_modifier2 },
-	{ "timeout", 't', "S", "longest the backend may stay silent (default 60; 0: none)",
-	  set_timeout },
-	{ "connect-timeout", OPT_CONNECT_TIMEOUT, "S", "limit for connecting (default 5)",
-	  set_connect_timeout },
-	{ "var", OPT_VAR, "KEY=VALUE", "add or replace a var (repeatable)", set_var },
-	{ "pass", OPT_PASS, "NAME[*]", "also forward this environment variable (repeatable)",
-	  set_pass },
-	{ "help", 'h', NULL, "show this help and exit", NULL },
-	{ "version", 'V', NULL, "show the version and exit", NULL },
+#define F(f) offsetof(struct conf, f)
+#define REQ UP_ARG_REQUIRED
+
+static const struct up_opt table[] = {
+	{ 0, "socket", 's', REQ, "ADDR", "the uwsgi backend: host:port, [v6]:port, /path or @name", set_socket, NULL, F(socket), 0, 0, NULL },
+	{ 0, "modifier1", 'm', REQ, "N|NAME", "modifier1 of the request (default 0, wsgi)", set_modifier1, NULL, F(modifier1), 0, 0, NULL },
+	{ 0, "modifier2", 0, REQ, "N", "modifier2 of the request (default 0)", set_modifier2, NULL, F(modifier2), 0, 0, NULL },
+	{ 0, "timeout", 't', REQ, "S", "longest the backend may stay silent (default 60; 0: none)", set_seconds, NULL, F(timeout_ms), 0, 0, NULL },
+	{ 0, "connect-timeout", 0, REQ, "S", "limit for connecting (default 5)", set_seconds, NULL, F(connect_timeout_ms), 0, 0, NULL },
+	{ 0, "var", 0, REQ, "KEY=VALUE", "add or replace a var (repeatable)", set_var, NULL, F(vars), 0, 0, NULL },
+	{ 0, "pass", 0, REQ, "NAME[*]", "also forward this environment variable (repeatable)", set_pass, NULL, F(pass), 0, 0, NULL },
+	{ 0, "help", 'h', UP_ARG_NONE, NULL, "show this help and exit", up_opt_set_help, NULL, 0, 0, 0, NULL },
+	{ 0, "version", 'V', UP_ARG_NONE, NULL, "show the version and exit", up_opt_set_version, NULL, 0, 0, 0, NULL },
 };
-#define NOPTS (sizeof opts / sizeof opts[0])
+#define NOPTS (sizeof table / sizeof table[0])
 
 static void conf_usage(FILE *out)
 {
+	static const char *const groups[] = { "Options" };
 	fprintf(out, "usage: %s [OPTIONS] [SCRIPT]\n"
 		"CGI bridge: run by a web server, relays the request to a uwsgi server.\n"
 		"SCRIPT (a file starting with #!%s) may hold 'key = value' lines\n"
 		"with the long option names as keys.\n", progname, progname);
-	for (size_t i = 0; i < NOPTS; i++) {
-		char left[48];
-		int n = 0;
-		if (opts[i].key < 256)
-			n = snprintf(left, sizeof left, "-%c, ", opts[i].key);
-		else
-			n = snprintf(left, sizeof left, "    ");
-		snprintf(left + n, sizeof left - (size_t)n, "--%s%s%s", opts[i].name,
-			 opts[i].arg ? " " : "", opts[i].arg ? opts[i].arg : "");
-		fprintf(out, "  %-28s %s\n", left, opts[i].help);
-	}
+	up_opt_help(table, NOPTS, groups, 1, 0, out);
 	fprintf(out, "Without --socket or a script's 'socket =': $UWSGI_CGI_SOCKET.\n"
 		"Exit: 0 ok, 1 configuration, 2 connect, 3 timeout, 4 bad answer, "
 		"5 bad request.\n");
@@ -157,26 +146,11 @@ void conf_init(struct conf *c)
 
 void conf_free(struct conf *c)
 {
-	free(c->vars);
-	free(c->pass);
-	free(c->text);
+	/* Every row has its own setter, so up_opt_free would see none. */
+	free(c->socket);
+	up_opt_list_free(&c->vars);
+	up_opt_list_free(&c->pass);
 	conf_init(c);
-}
-
-static const struct conf_opt *by_key(int key)
-{
-	for (size_t i = 0; i < NOPTS; i++)
-		if (opts[i].key == key)
-			return &opts[i];
-	return NULL;
-}
-
-static const struct conf_opt *by_name(const char *name)
-{
-	for (size_t i = 0; i < NOPTS; i++)
-		if (opts[i].set && strcmp(opts[i].name, name) == 0)
-			return &opts[i];
-	return NULL;
 }
 
 /* ---- the script ---------------------------------------------------- */
@@ -221,8 +195,10 @@ static char *read_script(const char *path)
 
 /* One "key = value" line; blank lines and '#' comments (the #! line
  * among them) are skipped. */
-static void script_line(struct conf *c, char *line, char *end, int lineno)
+static void script_line(struct up_opt_run *r, char *line, char *end, int lineno)
 {
+	const struct conf *c = r->target;
+	char where[PATH_MAX + 128];
 	char *s = trim(line, end);
 	if (!*s || *s == '#')
 		return;
@@ -232,101 +208,84 @@ static void script_line(struct conf *c, char *line, char *end, int lineno)
 			   c->script, lineno);
 	char *key = trim(s, eq);
 	char *val = trim(eq + 1, eq + 1 + strlen(eq + 1));
-	const struct conf_opt *o = by_name(key);
-	if (!o)
+	const struct up_opt *o = up_opt_find(table, NOPTS, key);
+	if (!o || up_opt_cli_only(table, NOPTS, o))
 		reply_fail(502, EXIT_CGI_CONFIG, "%s:%d: unknown key '%s' (socket, "
 			   "modifier1, modifier2, timeout, connect-timeout, var, pass)",
 			   c->script, lineno, key);
-	const char *bad = o->set(c, val);
-	if (bad)
-		reply_fail(502, EXIT_CGI_CONFIG, "%s:%d: %s '%s': %s", c->script,
-			   lineno, key, val, bad);
+	snprintf(where, sizeof where, "%s:%d: %s", c->script, lineno, key);
+	r->where = where;
+	if (up_opt_apply_text(r, o, val) < 0)
+		reply_fail(502, EXIT_CGI_CONFIG, "%s", r->err);
+	r->where = NULL;
 }
 
-static void load_script(struct conf *c)
+/* The values are copied as they apply, so the text goes once read. */
+static void load_script(struct up_opt_run *r)
 {
-	c->text = read_script(c->script);
-	char *p = c->text;
+	const struct conf *c = r->target;
+	char *text = read_script(c->script), *p = text;
 	for (int lineno = 1; *p; lineno++) {
 		char *nl = strchr(p, '\n');
 		char *end = nl ? nl : p + strlen(p);
-		script_line(c, p, end, lineno);
+		script_line(r, p, end, lineno);
 		p = nl ? nl + 1 : end;
 	}
+	free(text);
 }
 
 /* ---- the command line -------------------------------------------- */
 
-struct cli_set {
-	const struct conf_opt *opt;
-	const char *val;
-};
-
-static void bad_usage(void)
+/* A command line the engine refused: in front of a web user, the usual
+ * page; in a terminal, the line alone. */
+static void bad_command_line(const char *err)
 {
-	/* In front of a web user, the usual page; in a terminal, the help. */
 	if (getenv("GATEWAY_INTERFACE"))
-		reply_fail(502, EXIT_CGI_CONFIG, "bad command line (try --help)");
-	conf_usage(stderr);
-	exit(EXIT_CGI_CONFIG);
+		reply_fail(502, EXIT_CGI_CONFIG, "%s", err);
+	die(EXIT_CGI_CONFIG, "%s", err);
 }
 
-/* getopt's tables, built from opts. '+' stops at the script: words after
- * it come from the request (ISINDEX queries) and are never options. */
-static void getopt_tables(struct option *lo, char *so)
+/* The command line into c, up to the script. 0, or -1 with r->err. */
+static int load_args(struct up_opt_run *r, int argc, char **argv)
 {
-	*so++ = '+';
-	for (size_t i = 0; i < NOPTS; i++) {
-		lo[i] = (struct option){ opts[i].name,
-			opts[i].arg ? required_argument : no_argument, NULL, opts[i].key };
-		if (opts[i].key < 256) {
-			*so++ = (char)opts[i].key;
-			if (opts[i].arg)
-				*so++ = ':';
-		}
-	}
-	lo[NOPTS] = (struct option){ NULL, 0, NULL, 0 };
-	*so = 0;
+	const struct conf *c = r->target;
+	if (up_opt_load_args(r, argc, argv) == 0 || (c->script && !r->err[0]))
+		return 0;
+	return -1;
 }
 
 void conf_parse(struct conf *c, int argc, char **argv)
 {
-	struct option lo[NOPTS + 1];
-	char so[2 * NOPTS + 2];
-	struct cli_set *sets = calloc((size_t)argc + 1, sizeof *sets);
-	size_t nsets = 0;
-	int k;
+	struct conf first;
+	struct up_opt_run run = {
+		.table = table, .n = NOPTS, .positional = stop_at_script,
+	};
+	/* The command line wins over the script, but the script is named by
+	 * it: a first pass finds and checks everything, the script loads,
+	 * then the command line applies over it. */
+	conf_init(&first);
+	run.target = &first;
+	if (load_args(&run, argc, argv) < 0)
+		bad_command_line(run.err);
+	if (run.action == UP_OPT_HELP)
+		conf_usage(stdout);
+	else if (run.action == UP_OPT_VERSION)
+		print_version();
+	c->script = first.script;
+	conf_free(&first);
+	if (run.action != UP_OPT_RUN)
+		exit(EXIT_CGI_OK);
 
-	if (!sets)
+	run = (struct up_opt_run){
+		.table = table, .n = NOPTS, .target = c, .positional = stop_at_script,
+	};
+	if (c->script)
+		load_script(&run);
+	if (load_args(&run, argc, argv) < 0)
+		bad_command_line(run.err);
+	if (!c->socket && getenv("UWSGI_CGI_SOCKET") &&
+	    !(c->socket = strdup(getenv("UWSGI_CGI_SOCKET"))))
 		reply_fail(502, EXIT_CGI_CONFIG, "out of memory");
-	getopt_tables(lo, so);
-	while ((k = getopt_long(argc, argv, so, lo, NULL)) != -1) {
-		const struct conf_opt *o = k == '?' || k == ':' ? NULL : by_key(k);
-		if (!o)
-			bad_usage();
-		if (k == 'h') {
-			conf_usage(stdout);
-			exit(EXIT_CGI_OK);
-		}
-		if (k == 'V') {
-			print_version();
-			exit(EXIT_CGI_OK);
-		}
-		sets[nsets++] = (struct cli_set){ o, optarg };
-	}
-	if (optind < argc) {
-		c->script = argv[optind];
-		load_script(c);
-	}
-	for (size_t i = 0; i < nsets; i++) {
-		const char *bad = sets[i].opt->set(c, sets[i].val);
-		if (bad)
-			reply_fail(502, EXIT_CGI_CONFIG, "--%s '%s': %s",
-				   sets[i].opt->name, sets[i].val, bad);
-	}
-	free(sets);
-	if (!c->socket)
-		c->socket = getenv("UWSGI_CGI_SOCKET");
 	if (!c->socket || !*c->socket)
 		reply_fail(502, EXIT_CGI_CONFIG, "no backend: give --socket, a "
 			   "'socket = ADDR' line in the script or UWSGI_CGI_SOCKET");

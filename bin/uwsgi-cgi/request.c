@@ -39,8 +39,8 @@ static int has_prefix(const char *key, size_t klen, const char *pre, size_t pl)
 
 static int passed(const struct conf *c, const char *key, size_t klen)
 {
-	for (size_t i = 0; i < c->npass; i++) {
-		const char *p = c->pass[i];
+	for (size_t i = 0; i < c->pass.n; i++) {
+		const char *p = c->pass.v[i];
 		size_t pl = strlen(p);
 		if (p[pl - 1] != '*' && is(key, klen, p))
 			return 1;
@@ -72,8 +72,8 @@ static int forwarded(const struct conf *c, const char *key, size_t klen)
  * environment's value, and a later --var an earlier one. */
 static int var_named(const struct conf *c, size_t from, const char *key, size_t klen)
 {
-	for (size_t i = from; i < c->nvars; i++)
-		if (strncmp(c->vars[i], key, klen) == 0 && c->vars[i][klen] == '=')
+	for (size_t i = from; i < c->vars.n; i++)
+		if (strncmp(c->vars.v[i], key, klen) == 0 && c->vars.v[i][klen] == '=')
 			return 1;
 	return 0;
 }
@@ -172,8 +172,8 @@ void request_build(struct request *r, const struct conf *c, uint8_t *pkt)
 	up_vars_builder_init(&b, pkt, REQUEST_MAX);
 	add_env(&b, c);
 	add_content_length(&b, r);
-	for (size_t i = 0; i < c->nvars; i++) {
-		const char *v = c->vars[i];
+	for (size_t i = 0; i < c->vars.n; i++) {
+		const char *v = c->vars.v[i];
 		size_t kl = strcspn(v, "=");
 		if (!var_named(c, i + 1, v, kl))
 			up_vars_add(&b, v, kl, v + kl + 1, strlen(v + kl + 1));

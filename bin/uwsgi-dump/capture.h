@@ -6,10 +6,10 @@
 #include "engine.h"
 
 struct capture_opts {
-	const char *file;      /* -r (may be "-") */
-	const char *iface;     /* -i */
+	char *file;            /* -r (may be "-") */
+	char *iface;           /* -i */
 	int snaplen;           /* -s, live only */
-	const char *filter;    /* BPF expression or NULL */
+	char *filter;          /* BPF expression or NULL */
 };
 
 /* Read frames into e. Returns an exit status (enum dump_exit); dies with

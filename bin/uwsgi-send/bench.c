@@ -230,7 +230,7 @@ static int cmp_u32(const void *a, const void *b)
 static void report(struct bench *b, double secs)
 {
 	long ok = b->finished - b->errors;
-	printf("target      %s, %ld requests, %d connections\n", up_addr_str(&b->addr),
+	printf("target      %s, %lld requests, %d connections\n", up_addr_str(&b->addr),
 	       b->o->count, b->o->concurrency);
 	printf("requests    %ld complete, %ld errors\n", ok, b->errors);
 	printf("time        %.3f s\n", secs);
@@ -259,7 +259,7 @@ static void build_request(struct bench *b, uint8_t **owned)
 	const struct send_opts *o = b->o;
 	static uint8_t pkt[REQUEST_MAX];
 	struct body body;
-	body_open(&body, o->data, o->mode == MODE_WSGI ? o->ndata : 0);
+	body_open(&body, o->mode == MODE_WSGI ? &o->data : NULL);
 	body_load(&body, 64u << 20);
 	size_t n = request_build(o, NULL, body.present ? (int64_t)body.len : -1, pkt);
 	if (o->verbose)

@@ -109,11 +109,13 @@ void body_open_file(struct body *b, const char *path)
 	from_fd(b, fd, path);
 }
 
-void body_open(struct body *b, const char **data, int n)
+void body_open(struct body *b, const struct up_opt_list *list)
 {
 	body_clear(b);
-	if (n == 0)
+	if (!list || !list->n)
 		return;
+	char *const *data = list->v;
+	size_t n = list->n;
 	if (n == 1 && data[0][0] != '@') {
 		b->present = 1;
 		b->mem = (const uint8_t *)data[0];
@@ -129,7 +131,7 @@ void body_open(struct body *b, const char **data, int n)
 	}
 	/* Several -d: joined with '&', as curl does. */
 	int tmp = temp_file();
-	for (int i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++) {
 		if (i > 0)
 			append(tmp, "&", 1);
 		if (data[i][0] != '@') {

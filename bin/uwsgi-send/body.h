@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "conn.h"
+#include "uwsgiproto/opt.h"
 
 struct body {
 	int present;          /* 0: no body at all */
@@ -20,9 +21,10 @@ struct body {
 	uint64_t pos;         /* bytes handed out by body_next */
 };
 
-/* Open the body of n -d arguments (joined with '&' as curl does when there
- * are several). Exits 1 naming the file when one cannot be read. */
-void body_open(struct body *b, const char **data, int n);
+/* Open the body of the -d arguments in list (joined with '&' as curl does
+ * when there are several; NULL or empty: no body). Exits 1 naming the file
+ * when one cannot be read. */
+void body_open(struct body *b, const struct up_opt_list *list);
 
 /* Open one file (any kind: a FIFO is gathered first) as the body; exits 1
  * naming it when it cannot be read. */

@@ -73,7 +73,7 @@ const char *request_method(const struct send_opts *o)
 		return o->method;
 	if (o->head)
 		return "HEAD";
-	return o->ndata ? "POST" : "GET";
+	return o->data.n ? "POST" : "GET";
 }
 
 /* --var KEY=VALUE and spool's KEY=VALUE: split at the first '='. */
@@ -90,11 +90,11 @@ static void add_assignment(struct varlist *l, const char *a, const char *what)
 static void add_headers(struct varlist *l, const struct send_opts *o)
 {
 	size_t total = 0;
-	for (int i = 0; i < o->nheaders; i++)
-		total += strlen(o->headers[i]) + 6;
+	for (size_t i = 0; i < o->headers.n; i++)
+		total += strlen(o->headers.v[i]) + 6;
 	char *w = keep(l, 0, total);
-	for (int i = 0; i < o->nheaders; i++) {
-		const char *h = o->headers[i];
+	for (size_t i = 0; i < o->headers.n; i++) {
+		const char *h = o->headers.v[i];
 		size_t nl = strcspn(h, ":;");
 		if (!h[nl] || nl == 0 || !up_http_header_name_ok((const uint8_t *)h, nl))
 			die(EXIT_SEND_USAGE, "-H '%s': expected 'Name: value'", h);
@@ -190,8 +190,8 @@ static void wsgi_vars(struct varlist *l, const struct send_opts *o,
 	vl_sets(l, "HTTP_USER_AGENT", "uwsgi-send/" UP_VERSION);
 	vl_sets(l, "HTTP_ACCEPT", "*/*");
 	add_headers(l, o);
-	for (int i = 0; i < o->nvars; i++)
-		add_assignment(l, o->vars[i], "--var");
+	for (size_t i = 0; i < o->vars.n; i++)
+		add_assignment(l, o->vars.v[i], "--var");
 }
 
 static size_t encode_vars(const struct varlist *l, up_vars_builder_t *b)
@@ -269,15 +269,15 @@ size_t request_build(const struct send_opts *o, const struct conn *c,
 		m1 = UP_MOD_SPOOL;
 		for (int i = 0; i < o->nargs; i++)
 			add_assignment(&l, o->args[i], "--spool");
-		for (int i = 0; i < o->nvars; i++)
-			add_assignment(&l, o->vars[i], "--var");
+		for (size_t i = 0; i < o->vars.n; i++)
+			add_assignment(&l, o->vars.v[i], "--var");
 		encode_vars(&l, &b);
 		break;
 	case MODE_RAW:
 		m1 = o->modifier1;
 		m2 = o->modifier2 < 0 ? 0 : o->modifier2;
-		for (int i = 0; i < o->nvars; i++)
-			add_assignment(&l, o->vars[i], "--var");
+		for (size_t i = 0; i < o->vars.n; i++)
+			add_assignment(&l, o->vars.v[i], "--var");
 		encode_vars(&l, &b);
 		if (up_modifier_payload((unsigned)m1) != UP_PAYLOAD_VARS)
 			b.len += raw_payload(o, buf + 4 + b.len, 65535 - b.len);
@@ -333,7 +333,7 @@ int write_packet(const struct send_opts *o)
 {
 	static uint8_t pkt[REQUEST_MAX];
 	struct body b;
-	body_open(&b, o->mode == MODE_RAW ? NULL : o->data, o->mode == MODE_RAW ? 0 : o->ndata);
+	body_open(&b, o->mode == MODE_RAW ? NULL : &o->data);
 	size_t n = request_build(o, NULL, b.present ? (int64_t)b.len : -1, pkt);
 	if (o->verbose)
 		request_print(pkt, n);

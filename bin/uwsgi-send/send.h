@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "uwsgiproto/opt.h"
+
 /* Exit statuses, documented in uwsgi-send(1). 22 is curl's --fail code. */
 enum send_exit {
 	EXIT_SEND_OK = 0,
@@ -26,36 +28,37 @@ enum send_mode {
 	MODE_RELOAD,  /* modifier1 98, or 97 with brutal */
 };
 
+/* The options (bin/uwsgi-send/opts.c fills them from the command line);
+ * the strings and lists belong to it until opts_free. */
 struct send_opts {
 	enum send_mode mode;
 	const char *address;
 	const char *path;         /* PATH[?QUERY], default "/" */
 	char **args;              /* positionals after the address/path */
 	int nargs;
+	struct up_opt_list words; /* every positional, in order */
 
-	const char *method;       /* -X; NULL: GET, POST with a body, HEAD with -I */
-	const char **headers;     /* -H values, in order */
-	int nheaders;
-	const char **vars;        /* --var KEY=VALUE, in order */
-	int nvars;
-	const char **data;        /* -d values, in order */
-	int ndata;
-	const char *host;         /* --host */
-	const char *output;       /* -o */
-	const char *body_file;    /* --body-file (raw mode) */
-	const char *write_packet; /* --write-packet FILE|- */
+	char *method;             /* -X; NULL: GET, POST with a body, HEAD with -I */
+	struct up_opt_list headers; /* -H values, in order */
+	struct up_opt_list vars;  /* --var KEY=VALUE, in order */
+	struct up_opt_list data;  /* -d values, in order */
+	char *host;               /* --host */
+	char *output;             /* -o */
+	char *body_file;          /* --body-file (raw mode) */
+	char *write_packet;       /* --write-packet FILE|- */
 
 	int modifier1, modifier2; /* raw mode; -1 when not given */
 	int signum;               /* --signal N */
-	const char *echo;         /* --echo DATA */
+	char *echo;               /* --echo DATA */
 	int brutal;               /* --brutal-reload */
 
 	int include, head, fail, verbose;
-	int timeout_ms;           /* -t: the whole exchange; -1 none */
-	int connect_timeout_ms;   /* --connect-timeout */
+	int silent, show_error;   /* -s, -S */
+	long long timeout_ms;     /* -t: the whole exchange; -1 none */
+	long long connect_timeout_ms; /* --connect-timeout */
 
 	int bench;                /* --bench */
-	long count;               /* -n */
+	long long count;          /* -n */
 	int concurrency;          /* -c */
 };
 

@@ -243,7 +243,7 @@ int wsgi_exchange(const struct send_opts *o)
 	struct body b;
 	struct conn c;
 
-	body_open(&b, o->data, o->ndata);
+	body_open(&b, &o->data);
 	conn_open(&c, o);
 	size_t n = request_build(o, &c, b.present ? (int64_t)b.len : -1, pkt);
 	if (o->verbose)

@@ -50,12 +50,12 @@ void sample_take(struct sample *s, const struct target *t, const struct stats_op
 	memset(s, 0, sizeof *s);
 	if (snapshot(t, o->timeout_ms, &s->cur, &r) != FETCH_OK)
 		die(sample_exit_code(r.status), "%s", r.msg);
-	if (o->interval <= 0)
+	if (o->interval_ms <= 0)
 		return;
 	double start = fetch_clock();
 	s->prev = s->cur;
 	s->have_prev = 1;
-	sample_sleep(o->interval);
+	sample_sleep(o->interval_ms / 1000.0);
 	if (snapshot(t, o->timeout_ms, &s->cur, &r) != FETCH_OK) {
 		doc_free(&s->prev);
 		die(sample_exit_code(r.status), "%s", r.msg);

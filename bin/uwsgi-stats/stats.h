@@ -4,6 +4,7 @@
 #define UWSGI_STATS_H
 
 #include "range.h"
+#include "uwsgiproto/opt.h"
 
 /* Exit statuses of the summary, --json and --watch, documented in
  * uwsgi-stats(1); the same numbers as uwsgi-send's. */
@@ -44,17 +45,22 @@ struct check {
 
 #define MAX_CHECKS 32
 
+/* The options (opts.c fills them from the command line); the strings and
+ * the positionals belong to it until opts_free. */
 struct stats_opts {
 	enum stats_mode mode;
 	const char *address;      /* the ADDRESS argument, or built from -H/-p */
+	struct up_opt_list words; /* the positionals, in order */
+	char *host, *port;        /* -H, -p */
 	int ping;                 /* --ping: a plain uwsgi socket, modifier1 100 */
-	int timeout_ms;           /* -t, for each read of the document */
+	long long timeout_ms;     /* -t, for each read of the document */
 	int timeout_state;        /* -t SECONDS:STATE; STATE_UNKNOWN by default */
-	double interval;          /* -i: seconds between the two samples that
-	                             give rates; 0 reads once */
-	double watch_interval;    /* --watch=SECONDS */
-	enum color_when color;
+	long long interval_ms;    /* -i: between the two samples that give
+	                             rates; 0 reads once */
+	long long watch_ms;       /* --watch=SECONDS */
+	int color;                /* enum color_when */
 	int verbose;              /* -v: long output after the Nagios line */
+	int list_metrics;         /* --list-metrics */
 	struct check checks[MAX_CHECKS];
 	int nchecks;
 };

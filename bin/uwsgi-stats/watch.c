@@ -104,7 +104,7 @@ static void status_line(up_buf_t *f, const struct stats_opts *o, const struct ta
 	struct tm tm;
 	strftime(clock, sizeof clock, "%H:%M:%S", localtime_r(&now, &tm));
 	up_buf_printf(f, "%suwsgi-stats %s  every %g s  %s  (q quits)%s\n\n",
-		      color ? "\033[7m" : "", t->label, o->watch_interval, clock,
+		      color ? "\033[7m" : "", t->label, o->watch_ms / 1000.0, clock,
 		      color ? SGR_RESET : "");
 }
 
@@ -120,7 +120,7 @@ int watch_run(const struct stats_opts *o, const struct target *t, int color)
 	term_enter(tty);
 	while (!quit && !term_stop) {
 		struct fetch_result r;
-		double due = fetch_clock() + o->watch_interval;
+		double due = fetch_clock() + o->watch_ms / 1000.0;
 		enum fetch_status s = snapshot(t, o->timeout_ms, &cur, &r);
 		double now = fetch_clock();
 		up_buf_reset(&frame);
@@ -134,7 +134,7 @@ int watch_run(const struct stats_opts *o, const struct target *t, int color)
 			have_prev = 1;
 		} else {
 			up_buf_printf(&frame, "%s\n(trying again every %g s)\n", r.msg,
-				      o->watch_interval);
+				      o->watch_ms / 1000.0);
 			if (have_prev)
 				doc_free(&prev);
 			have_prev = 0;
