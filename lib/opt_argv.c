@@ -8,7 +8,9 @@
 #include <string.h>
 
 /* The row named by the first len bytes of name: an exact match, else the
- * one row whose name starts so. *count says how many started so. */
+ * row whose name starts so, when all that start so are that option or its
+ * aliases (--dat for --data and --data-binary). *count says how many
+ * different options started so. */
 static const struct up_opt *match_long(const struct up_opt_run *r,
 				       const char *name, size_t len,
 				       size_t *count)
@@ -22,10 +24,19 @@ static const struct up_opt *match_long(const struct up_opt_run *r,
 			*count = 1;
 			return &r->table[i];
 		}
+		if (prefix && up_opt_target(r->table, r->n, prefix) ==
+			      up_opt_target(r->table, r->n, &r->table[i]))
+			continue;
 		prefix = &r->table[i];
 		(*count)++;
 	}
 	return *count == 1 ? prefix : NULL;
+}
+
+/* Whether the option takes the next word when none is attached. */
+static int needs_value(enum up_opt_arg arg)
+{
+	return arg == UP_ARG_REQUIRED || arg == UP_ARG_MAYBE_EMPTY;
 }
 
 static const struct up_opt *match_short(const struct up_opt_run *r, int letter)
@@ -61,7 +72,7 @@ static int long_opt(struct up_opt_run *r, int argc, char *const argv[], int *i)
 	const char *val = name[len] == '=' ? name + len + 1 : NULL;
 	if (arg == UP_ARG_NONE && val)
 		return up_opt_fail(r, "option '--%s' takes no value", row->name);
-	if (arg == UP_ARG_REQUIRED && !val) {
+	if (needs_value(arg) && !val) {
 		if (*i + 1 >= argc)
 			return up_opt_fail(r, "option '--%s' needs a value", row->name);
 		val = argv[++*i];
@@ -82,7 +93,7 @@ static int short_opts(struct up_opt_run *r, int argc, char *const argv[], int *i
 		const char *val = NULL;
 		if (arg != UP_ARG_NONE && p[1]) {
 			val = p + 1;
-		} else if (arg == UP_ARG_REQUIRED) {
+		} else if (needs_value(arg)) {
 			if (*i + 1 >= argc)
 				return up_opt_fail(r, "option '-%c' needs a value", *p);
 			val = argv[++*i];
@@ -122,5 +133,5 @@ int up_opt_load_args(struct up_opt_run *r, int argc, char *const argv[])
 	/* What follows "--". */
 	for (; i < argc && rc == 0 && r->action == UP_OPT_RUN; i++)
 		rc = positional(r, argv[i]);
-	return r->failed ? -1 : 0;
+	return r->failed ? -1 : 0;  /* rc 1: a positional ended the line */
 }

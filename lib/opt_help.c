@@ -11,7 +11,7 @@ static int left_column(const struct up_opt *table, size_t n,
 	char shortname[8] = "    ";
 	if (row->short_name)
 		snprintf(shortname, sizeof shortname, "-%c, ", row->short_name);
-	if (o->arg == UP_ARG_REQUIRED)
+	if (o->arg == UP_ARG_REQUIRED || o->arg == UP_ARG_MAYBE_EMPTY)
 		return snprintf(buf, size, "  %s--%s %s", shortname, row->name, o->metavar);
 	if (o->arg == UP_ARG_OPTIONAL)
 		return snprintf(buf, size, "  %s--%s[=%s]", shortname, row->name, o->metavar);

@@ -571,6 +571,15 @@ PY
 	run --separate-stderr send --write-packet "$b" 127.0.0.1:1 --var
 	assert_failure 1
 	assert_one_error_line "--var"
+	# curl's -d '': a POST with an empty body; --dat names --data (and its
+	# alias --data-binary), so it is no ambiguous prefix.
+	send --write-packet "$b" -d '' 127.0.0.1:1 /p
+	run decode_packet "$b"
+	assert_line "var REQUEST_METHOD=POST"
+	assert_line "var CONTENT_LENGTH=0"
+	send --write-packet "$b" --dat xy 127.0.0.1:1 /p
+	run decode_packet "$b"
+	assert_line "var CONTENT_LENGTH=2"
 }
 
 # ------------------------------------------------------------ --bench

@@ -97,15 +97,12 @@ static int set_pass(struct up_opt_run *r, const struct up_opt *o, const char *v)
 
 /* The first word that is no option is the script; the words after it come
  * from the request (the ISINDEX query Apache appends) and are never
- * options. The engine reads options after words, as getopt_long does
- * without '+', so this ends the run: a failure with c->script set and no
- * message, which conf_parse tells from a real error. */
+ * options, so the command line ends there. */
 static int stop_at_script(struct up_opt_run *r, const char *arg)
 {
 	struct conf *c = r->target;
 	c->script = arg;
-	r->failed = 1;
-	return -1;
+	return 1;
 }
 
 #define F(f) offsetof(struct conf, f)
@@ -245,15 +242,6 @@ static void bad_command_line(const char *err)
 	die(EXIT_CGI_CONFIG, "%s", err);
 }
 
-/* The command line into c, up to the script. 0, or -1 with r->err. */
-static int load_args(struct up_opt_run *r, int argc, char **argv)
-{
-	const struct conf *c = r->target;
-	if (up_opt_load_args(r, argc, argv) == 0 || (c->script && !r->err[0]))
-		return 0;
-	return -1;
-}
-
 void conf_parse(struct conf *c, int argc, char **argv)
 {
 	struct conf first;
@@ -265,7 +253,7 @@ void conf_parse(struct conf *c, int argc, char **argv)
 	 * then the command line applies over it. */
 	conf_init(&first);
 	run.target = &first;
-	if (load_args(&run, argc, argv) < 0)
+	if (up_opt_load_args(&run, argc, argv) < 0)
 		bad_command_line(run.err);
 	if (run.action == UP_OPT_HELP)
 		conf_usage(stdout);
@@ -281,7 +269,7 @@ void conf_parse(struct conf *c, int argc, char **argv)
 	};
 	if (c->script)
 		load_script(&run);
-	if (load_args(&run, argc, argv) < 0)
+	if (up_opt_load_args(&run, argc, argv) < 0)
 		bad_command_line(run.err);
 	if (!c->socket && getenv("UWSGI_CGI_SOCKET") &&
 	    !(c->socket = strdup(getenv("UWSGI_CGI_SOCKET"))))

@@ -99,7 +99,7 @@ static int add_word(struct up_opt_run *r, const char *arg)
 static const struct up_opt table[] = {
 	{ GRP_REQUEST, "request", 'X', REQ, "METHOD", "method (default GET, POST with -d, HEAD with -I)", STR(method) },
 	{ GRP_REQUEST, "header", 'H', REQ, "'N: v'", "add a header (HTTP_N); 'N:' removes one, 'N;' sends it empty", LIST(headers) },
-	{ GRP_REQUEST, "data", 'd', REQ, "DATA|@FILE|@-", "body, bytes untouched (--data-binary is the same)", LIST(data) },
+	{ GRP_REQUEST, "data", 'd', UP_ARG_MAYBE_EMPTY, "DATA|@FILE|@-", "body, bytes untouched (--data-binary is the same)", LIST(data) },
 	{ GRP_REQUEST, "data-binary", 0, ALIAS("data") },
 	{ GRP_REQUEST, "var", 0, REQ, "KEY=VALUE", "add or replace any var (empty VALUE allowed)", LIST(vars) },
 	{ GRP_REQUEST, "host", 0, REQ, "NAME", "Host header and SERVER_NAME", STR(host) },
@@ -112,7 +112,7 @@ static const struct up_opt table[] = {
 	{ GRP_OTHER, "rpc", 0, NONE, NULL, "modifier1 173: call NAME(ARG...) and print the result", MODE(MODE_RPC) },
 	{ GRP_OTHER, "signal", 0, REQ, "N", "modifier1 110: raise uwsgi signal N on the node", set_signal, NULL, F(signum), 0, 255, NULL },
 	{ GRP_OTHER, "spool", 0, NONE, NULL, "modifier1 17: enqueue a spooler job", MODE(MODE_SPOOL) },
-	{ GRP_OTHER, "echo", 0, REQ, "DATA", "modifier1 101: print what comes back (exit 4 if it differs)", set_echo, NULL, F(echo), 0, 0, NULL },
+	{ GRP_OTHER, "echo", 0, UP_ARG_MAYBE_EMPTY, "DATA", "modifier1 101: print what comes back (exit 4 if it differs)", set_echo, NULL, F(echo), 0, 0, NULL },
 	{ GRP_OTHER, "reload", 0, NONE, NULL, "modifier1 98: ask for a graceful reload (exit 0 when confirmed)", MODE(MODE_RELOAD) },
 	{ GRP_OTHER, "brutal-reload", 0, NONE, NULL, "modifier1 97: ask for a brutal reload", CALL(set_brutal) },
 	{ GRP_OTHER, "modifier1", 'm', REQ, "N|NAME", "raw request with this modifier1; prints the answer's bytes", CALL(set_modifier1) },

@@ -20,6 +20,7 @@ struct target {
 	int flag, other;
 	char *name;
 	char *opt;
+	char *body;
 	struct up_opt_list items;
 	int mode;
 };
@@ -39,6 +40,7 @@ static const struct up_opt table[] = {
 	{ G_REST, "flag", 'f', UP_ARG_NONE, NULL, "a flag", up_opt_set_flag, up_opt_print_flag, F(flag), 0, 0, NULL },
 	{ G_REST, "other", 'g', UP_ARG_NONE, NULL, "another", up_opt_set_flag, up_opt_print_flag, F(other), 0, 0, NULL },
 	{ G_REST, "name", 0, UP_ARG_REQUIRED, "S", "a string", up_opt_set_str, up_opt_print_str, F(name), 0, 0, NULL },
+	{ G_REST, "body", 0, UP_ARG_MAYBE_EMPTY, "DATA", "may be empty", up_opt_set_str, NULL, F(body), 0, 0, NULL },
 	{ G_REST, "opt", 'o', UP_ARG_OPTIONAL, "V", "optional", up_opt_set_str, up_opt_print_str, F(opt), 0, 0, NULL },
 	{ G_REST, "item", 'i', UP_ARG_REQUIRED, "X", "repeatable", up_opt_set_list, up_opt_print_list, F(items), 0, 0, NULL },
 	{ G_REST, "mode", 0, UP_ARG_REQUIRED, "rr|lc|hash", "a choice", up_opt_set_choice, NULL, F(mode), 0, 0, NULL },
@@ -59,6 +61,13 @@ static int record_positional(struct up_opt_run *r, const char *arg)
 	size_t n = strlen(seen);
 	snprintf(seen + n, sizeof seen - n, "%s%s", n ? "," : "", arg);
 	return 0;
+}
+
+/* Like getopt's '+': the first word that is no option ends the line. */
+static int stop_positional(struct up_opt_run *r, const char *arg)
+{
+	record_positional(r, arg);
+	return 1;
 }
 
 static void reset(void)
@@ -103,6 +112,10 @@ static void test_argv_forms(void)
 	CHECK(t.flag && t.other && t.num == 9);
 	CHECK_EQ(ARGS("--numb", "10"), 0);      /* a unique prefix */
 	CHECK_EQ(t.num, 10);
+	CHECK_EQ(ARGS("--num", "11"), 0);       /* number and its alias */
+	CHECK_EQ(t.num, 11);
+	CHECK_EQ(ARGS("--body", ""), 0);        /* curl's -d '' */
+	CHECK_STR(t.body, "");
 	CHECK_EQ(ARGS("--opt"), 0);             /* a bare optional value */
 	CHECK_STR(t.opt, "");
 	CHECK_EQ(ARGS("-ox", "--name", "-dash"), 0);
@@ -124,6 +137,12 @@ static void test_positional(void)
 	CHECK_STR(seen, "a,-,--number,b");
 	CHECK_EQ(t.flag, 1);
 	CHECK_EQ(t.num, 0);
+	reset();
+	run.positional = stop_positional;
+	char *argv2[] = { "prog", "-f", "script", "-g", "x", NULL };
+	CHECK_EQ(up_opt_load_args(&run, 5, argv2), 0);
+	CHECK_STR(seen, "script");
+	CHECK(t.flag && !t.other);
 }
 
 static void test_argv_errors(void)

@@ -30,7 +30,9 @@ struct up_opt_list {
 	size_t n;
 };
 
-enum up_opt_arg { UP_ARG_NONE, UP_ARG_REQUIRED, UP_ARG_OPTIONAL };
+/* UP_ARG_REQUIRED refuses an empty value; UP_ARG_MAYBE_EMPTY takes one
+ * from the command line (curl's -d '' is a POST with no body). */
+enum up_opt_arg { UP_ARG_NONE, UP_ARG_REQUIRED, UP_ARG_OPTIONAL, UP_ARG_MAYBE_EMPTY };
 
 /* What the command line asked for besides loading. */
 enum up_opt_action { UP_OPT_RUN, UP_OPT_HELP, UP_OPT_VERSION };
@@ -77,7 +79,9 @@ struct up_opt_run {
 	void *target;
 	const char *section;     /* the default ini section and XML element */
 	/* A command-line argument that is no option (and everything after
-	 * "--"); NULL refuses them. Returns 0 or -1 after up_opt_fail(). */
+	 * "--"); NULL refuses them. Returns 0, 1 to end the command line
+	 * there (the words after it are not read, as getopt's '+' does), or
+	 * -1 after up_opt_fail(). */
 	int (*positional)(struct up_opt_run *r, const char *arg);
 
 	const char *where;       /* the source of the value being applied
@@ -117,8 +121,9 @@ int up_opt_apply(struct up_opt_run *r, const struct up_opt *o,
 int up_opt_apply_text(struct up_opt_run *r, const struct up_opt *o,
 		      const char *val);
 
-/* argv[1..argc), GNU style: --name=V, --name V, a unique prefix of a long
- * name, -xV, -x V, -abc, a bare optional argument, "--" ending options.
+/* argv[1..argc), GNU style: --name=V, --name V, a prefix of a long name
+ * that names one option (its aliases included), -xV, -x V, -abc, a bare
+ * optional argument, "--" ending options.
  * Stops early when an option sets r->action. 0 or -1. */
 int up_opt_load_args(struct up_opt_run *r, int argc, char *const argv[]);
 
