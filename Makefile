@@ -113,13 +113,15 @@ bench: deps
 # libFuzzer targets; each runs FUZZ_SECONDS on a scratch copy of its seeds.
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Ilib/include -g -O1 \
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Ilib/include -Ibin/common -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $< $(LIB_SRC)
+		-o $@ $< $(LIB_SRC) $(FUZZ_LIBS_$(@F))
 
 # Targets that take in a tool's own modules rebuild when those change.
 build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
 build/fuzz/fuzz_http_request build/fuzz/fuzz_http_response: tests/fuzz/incremental.h
+build/fuzz/fuzz_stats: $(wildcard bin/uwsgi-stats/*.c bin/uwsgi-stats/*.h)
+FUZZ_LIBS_fuzz_stats = -ljansson -lm
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
