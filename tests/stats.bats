@@ -614,6 +614,9 @@ $STATS -w :
 $STATS -w @
 $STATS -w abc
 $STATS -w 1e999
+$STATS -w -2
+$STATS -c 1e16
+$STATS -w -1e50:
 $STATS -c 1 -c 2
 $STATS -m nosuch -w 1
 $STATS -m busy
@@ -624,6 +627,11 @@ $STATS -t 10:sideways
 tcp://127.0.0.1:1
 $STATS -i 1
 TABLE
+	# Found by tests/fuzz/fuzz_range: "-2" was taken as 0..-2 (alerting on
+	# every value), and 1e50 was shown cut short in perfdata.
+	run stats --nagios -w -2 "$STATS"
+	assert_failure 3
+	assert_output "UWSGI UNKNOWN - -w: '-2' is not a range (10, 10:, ~:10, 10:20, @10:20)"
 }
 
 @test "-H/-p address the node as other plugins take it" {
