@@ -122,6 +122,8 @@ build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
 build/fuzz/fuzz_http_request build/fuzz/fuzz_http_response: tests/fuzz/incremental.h
 build/fuzz/fuzz_stats: $(wildcard bin/uwsgi-stats/*.c bin/uwsgi-stats/*.h)
 FUZZ_LIBS_fuzz_stats = -ljansson -lm
+build/fuzz/fuzz_range: bin/uwsgi-stats/range.c bin/uwsgi-stats/range.h
+FUZZ_LIBS_fuzz_range = -lm
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \
