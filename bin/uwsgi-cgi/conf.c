@@ -243,9 +243,10 @@ static void script_line(struct conf *c, char *line, char *end, int lineno)
 			   lineno, key, val, bad);
 }
 
-static void load_script(struct conf *c)
+/* The lines of c->text, a script already read (apart from the reading,
+ * so that tests/fuzz/fuzz_cgi_script.c can feed it bytes). */
+static void script_lines(struct conf *c)
 {
-	c->text = read_script(c->script);
 	char *p = c->text;
 	for (int lineno = 1; *p; lineno++) {
 		char *nl = strchr(p, '\n');
@@ -253,6 +254,12 @@ static void load_script(struct conf *c)
 		script_line(c, p, end, lineno);
 		p = nl ? nl + 1 : end;
 	}
+}
+
+static void load_script(struct conf *c)
+{
+	c->text = read_script(c->script);
+	script_lines(c);
 }
 
 /* ---- the command line -------------------------------------------- */
