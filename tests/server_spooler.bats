@@ -172,6 +172,25 @@ spool_server() {
 	wait_grep "$BATS_TEST_TMPDIR/plain.log" 'spooler job \(modifier1 17\) refused: no spooler here'
 }
 
+@test "a remote job's bad spooler or priority is logged on one line, control bytes as '?'" {
+	# Found by tests/fuzz/fuzz_spool: the peer's value went into the log
+	# as it came, so a newline in it forged a second log line.
+	local port uport spool=$BATS_TEST_TMPDIR/spool log=$BATS_TEST_TMPDIR/srv.log
+	free_ports port uport
+	spool_server srv "$port" "$uport" "$spool"
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=1 $'spooler=/x\nforged line'
+	assert_failure 4
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=2 $'priority=1\r\n2'
+	assert_failure 4
+	wait_grep "$log" 'refused: unknown spooler "/x\?forged line" \(this one is '
+	wait_grep "$log" 'refused: priority "1\?\?2": a number of up to 9 digits'
+	run grep -c '^forged line' "$log"
+	assert_output 0
+	# The worker lives on: the next job is taken.
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=3 mode=ok
+	assert_success
+}
+
 @test "a spooler process killed is respawned, logged; a graceful reload restarts them" {
 	local port uport spool=$BATS_TEST_TMPDIR/spool marks=$BATS_TEST_TMPDIR/marks log
 	free_ports port uport

@@ -154,7 +154,9 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 		int same = real && strcmp(real, dir) == 0;
 		free(real);
 		if (!same) {
-			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)", which, dir);
+			char shown[200];
+			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)",
+				 log_safe(shown, sizeof shown, which, strlen(which)), dir);
 			return -1;
 		}
 	}
@@ -162,7 +164,9 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 	if (!prio)
 		prio = var_text(vars, vlen, "priority", pbuf, sizeof pbuf);
 	if (prio && !valid_priority(prio)) {
-		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits", prio);
+		char shown[64];
+		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits",
+			 log_safe(shown, sizeof shown, prio, strlen(prio)));
 		return -1;
 	}
 	if (at < 0 && var_text(vars, vlen, "at", buf, sizeof buf))
