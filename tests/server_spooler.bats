@@ -287,6 +287,26 @@ rpc_server() {
 	assert_output --partial "Connection refused"
 }
 
+@test "a malformed RPC call or answer gets one clear line; the worker lives" {
+	# Found by tests/fuzz/fuzz_rpc: an answer's CONTENT_LENGTH (modifier2
+	# 5) was read as digits whatever its bytes ("12a" as 169), so the call
+	# waited for bytes that never came. A call with a stray byte after its
+	# items is refused by the framing before the RPC handler sees it.
+	local pa ua fp
+	free_ports pa ua fp
+	rpc_server a "$pa" "$ua" A
+	printf '\005\000hello\001' >"$BATS_TEST_TMPDIR/call"
+	run send -m rpc --body-file "$BATS_TEST_TMPDIR/call" "127.0.0.1:$ua"
+	wait_grep "$BATS_TEST_TMPDIR/a.log" '127\.0\.0\.1: malformed .*: truncated input at offset 7$'
+	start_bg fake "$PY" "$UP_ROOT/tests/apps/fake_peer.py" rpcbig 127.0.0.1 "$fp"
+	wait_port "$fp"
+	run curl -sf -m 20 "http://127.0.0.1:$pa/call/hello?127.0.0.1:$fp"
+	assert_output --partial "OSError: rpc to 127.0.0.1:$fp: a large answer (modifier2 5) with a bad CONTENT_LENGTH '12a'"
+	run send --rpc "127.0.0.1:$ua" hello x
+	assert_success
+	assert_output "A hello x"
+}
+
 @test "RPC from Debian's uWSGI 2.0 to this server and back" {
 	require_cmd uwsgi
 	local pa ua pu uu
