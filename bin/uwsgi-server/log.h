@@ -36,18 +36,4 @@ void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Log a connection-level failure: "[pid: N] PEER: reason". */
 void log_conn_error(const char *peer, const char *reason);
 
-/* Peer bytes fit for a log line: at most cap - 1 of the n bytes of p, each
- * control byte as '?' (a decoded %0a must not start a new line). Inline,
- * so that modules fuzzed without log.c (spool.c) have it. Returns out. */
-static inline char *log_safe(char *out, size_t cap, const void *p, size_t n)
-{
-	const unsigned char *s = p;
-	if (n > cap - 1)
-		n = cap - 1;
-	for (size_t i = 0; i < n; i++)
-		out[i] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
-	out[n] = '\0';
-	return out;
-}
-
 #endif

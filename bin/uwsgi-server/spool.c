@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "log.h"
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/packet.h"
@@ -156,7 +157,7 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 		if (!same) {
 			char shown[200];
 			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)",
-				 log_safe(shown, sizeof shown, which, strlen(which)), dir);
+				 safe_text(shown, sizeof shown, which, strlen(which)), dir);
 			return -1;
 		}
 	}
@@ -166,7 +167,7 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 	if (prio && !valid_priority(prio)) {
 		char shown[64];
 		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits",
-			 log_safe(shown, sizeof shown, prio, strlen(prio)));
+			 safe_text(shown, sizeof shown, prio, strlen(prio)));
 		return -1;
 	}
 	if (at < 0 && var_text(vars, vlen, "at", buf, sizeof buf))

@@ -21,7 +21,6 @@
 #endif
 
 #include "die.h"
-#include "log.h"
 
 #define MIME_TYPES "/etc/mime.types"
 #define MIME_FILE_MAX (1u << 20)
@@ -611,7 +610,7 @@ static enum look look_up(const struct static_files *s, const struct root *rt,
 static void log_reason(struct request *r, const char *path, size_t pl, const char *why)
 {
 	char p[101];
-	snprintf(r->err, sizeof r->err, "static %s: %s", log_safe(p, sizeof p, path, pl), why);
+	snprintf(r->err, sizeof r->err, "static %s: %s", safe_text(p, sizeof p, path, pl), why);
 }
 
 static int not_modified(const struct request *r, time_t mtime)
