@@ -126,6 +126,7 @@ build/fuzz/fuzz_range: bin/uwsgi-stats/range.c bin/uwsgi-stats/range.h
 FUZZ_LIBS_fuzz_range = -lm
 build/fuzz/fuzz_spool: bin/uwsgi-server/spool.c bin/uwsgi-server/spool.h
 build/fuzz/fuzz_rpc: bin/uwsgi-server/rpc_wire.c bin/uwsgi-server/rpc.h
+build/fuzz/fuzz_subs: $(wildcard bin/uwsgi-proxy/subs_msg.* bin/uwsgi-proxy/node.*)
 build/fuzz/fuzz_cgi_relay build/fuzz/fuzz_cgi_script: $(wildcard bin/uwsgi-cgi/*.c bin/uwsgi-cgi/*.h)
 
 fuzz: $(FUZZ_BIN)
