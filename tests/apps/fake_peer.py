@@ -6,6 +6,8 @@
 #   pong     read the request's packet, answer a pong (64 00 00 01)
 #   rpcbig   read the request's packet, answer an RPC result of modifier2 5
 #            whose CONTENT_LENGTH is "12a" (not a number), then 12 bytes
+#   interim  read the request's packet, answer 4300 interim heads
+#            ("HTTP/1.1 100 ") then "200 OK" with the body "ok"
 # HOST may be an IPv6 address (::1), a UNIX socket path or an @abstract
 # name (bound with its exact length, PORT then ignored). Serves
 # connections one after the other until killed.
@@ -13,7 +15,7 @@ import socket
 import sys
 
 mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if mode not in ("silent", "garbage", "close", "pong", "rpcbig"):
+if mode not in ("silent", "garbage", "close", "pong", "rpcbig", "interim"):
     sys.exit("fake_peer.py: unknown mode " + mode)
 
 if host[0] in "@/":
@@ -56,4 +58,7 @@ while True:
     elif mode == "rpcbig":
         cl = b"\x0e\x00CONTENT_LENGTH\x03\x0012a"
         conn.sendall(bytes([173, len(cl), 0, 5]) + cl + b"0123456789ab")
+    elif mode == "interim":
+        conn.sendall(b"HTTP/1.1 100 \n\n" * 4300 +
+                     b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
     conn.close()
