@@ -11,7 +11,6 @@
  * reply_fail's exit becomes a longjmp (stub below); die.c is compiled in
  * for progname and print_version, which conf.c names.
  */
-#define UP_VERSION "fuzz"
 #include "../../bin/common/die.c"
 #include "../../bin/uwsgi-cgi/conf.c"
 
