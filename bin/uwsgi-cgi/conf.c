@@ -243,10 +243,9 @@ static void script_line(struct conf *c, char *line, char *end, int lineno)
 			   lineno, key, val, bad);
 }
 
-/* The lines of c->text, a script already read (apart from the reading,
- * so that tests/fuzz/fuzz_cgi_script.c can feed it bytes). */
-static void script_lines(struct conf *c)
+static void load_script(struct conf *c)
 {
+	c->text = read_script(c->script);
 	char *p = c->text;
 	for (int lineno = 1; *p; lineno++) {
 		char *nl = strchr(p, '\n');
@@ -254,12 +253,6 @@ static void script_lines(struct conf *c)
 		script_line(c, p, end, lineno);
 		p = nl ? nl + 1 : end;
 	}
-}
-
-static void load_script(struct conf *c)
-{
-	c->text = read_script(c->script);
-	script_lines(c);
 }
 
 /* ---- the command line -------------------------------------------- */
