@@ -115,15 +115,15 @@ build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)
 	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DUP_VERSION='"$(VERSION)"' -Ilib/include -Ibin/common -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-		-o $@ $< $(LIB_SRC) $(FUZZ_LIBS_$(@F))
+		-o $@ $< $(LIB_SRC) $(LDLIBS_lib)
 
 # Targets that take in a tool's own modules rebuild when those change.
 build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
 build/fuzz/fuzz_http_request build/fuzz/fuzz_http_response: tests/fuzz/incremental.h
 build/fuzz/fuzz_stats: $(wildcard bin/uwsgi-stats/*.c bin/uwsgi-stats/*.h)
-FUZZ_LIBS_fuzz_stats = -ljansson -lm
+build/fuzz/fuzz_stats: LDLIBS_lib += -ljansson -lm
 build/fuzz/fuzz_range: bin/uwsgi-stats/range.c bin/uwsgi-stats/range.h
-FUZZ_LIBS_fuzz_range = -lm
+build/fuzz/fuzz_range: LDLIBS_lib += -lm
 build/fuzz/fuzz_spool: bin/uwsgi-server/spool.c bin/uwsgi-server/spool.h
 build/fuzz/fuzz_rpc: bin/uwsgi-server/rpc_wire.c bin/uwsgi-server/rpc.h
 build/fuzz/fuzz_subs: $(wildcard bin/uwsgi-proxy/subs_msg.* bin/uwsgi-proxy/node.*)
