@@ -9,14 +9,46 @@
  * one leaves settings within their documented bounds.
  *
  * reply_fail's exit becomes a longjmp (stub below), which leaves what the
- * real exit would have freed: leak checking is off while the script loads.
+ * real exit would have freed: conf.c's allocations are tracked and freed
+ * after each input, and leak checking is off while the script loads.
  * die.c is compiled in
  * for progname and print_version, which conf.c names. Written for both
  * shapes of conf.c: its own option table, and the option engine's
  * (lib/opt, where load_script takes a run of the engine).
  */
 #include "../../bin/common/die.c"
+
+#include <stdlib.h>
+
+/* conf.c's own malloc()s, recorded so that what reply_fail's longjmp
+ * leaves behind (the script's text, in a local) is freed after each
+ * input: otherwise 64 KiB a failing input would pile up. */
+static void *held[64];
+
+static void *held_malloc(size_t n)
+{
+	void *p = malloc(n);
+	for (size_t i = 0; p && i < sizeof held / sizeof held[0]; i++)
+		if (!held[i]) {
+			held[i] = p;
+			break;
+		}
+	return p;
+}
+
+static void held_free(void *p)
+{
+	for (size_t i = 0; p && i < sizeof held / sizeof held[0]; i++)
+		if (held[i] == p)
+			held[i] = NULL;
+	free(p);
+}
+
+#define malloc held_malloc
+#define free held_free
 #include "../../bin/uwsgi-cgi/conf.c"
+#undef malloc
+#undef free
 
 #include <sanitizer/lsan_interface.h>
 #include <setjmp.h>
@@ -83,5 +115,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	__lsan_enable();
 	conf_free(&c);
+	for (size_t i = 0; i < sizeof held / sizeof held[0]; i++)
+		held_free(held[i]);
 	return 0;
 }
