@@ -11,7 +11,8 @@
  * well-formed uwsgi packet of the mode's modifier1 within REQUEST_MAX.
  *
  * die() and warn() are stubs; leak checking is off around request_build,
- * whose die() paths leave the process in the real tool.
+ * whose die() paths leave the process in the real tool. Written for both
+ * shapes of send.h: plain arrays, and the option engine's lists.
  */
 #include "../../bin/uwsgi-send/request.c"
 
@@ -43,11 +44,19 @@ void warn(const char *fmt, ...)
 
 /* request.c names the body and connection modules for --body-file and
  * --write-packet, which stay unset. */
+#ifdef UWSGIPROTO_OPT_H  /* send.h's lists come from the option engine */
+void body_open(struct body *b, const struct up_opt_list *list)
+{
+	(void)b; (void)list;
+	__builtin_trap();
+}
+#else
 void body_open(struct body *b, const char **d, int n)
 {
 	(void)b; (void)d; (void)n;
 	__builtin_trap();
 }
+#endif
 
 int body_send(struct body *b, struct conn *c)
 {
@@ -108,8 +117,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1 || size > 8192)
 		return 0;
 	/* The strings, NUL-terminated, in one copy. */
+	static char empty[1];
 	char *text = malloc(size);
-	const char *strs[64];
+	char *strs[64];
 	int ns = 0;
 	ASSERT(text);
 	memcpy(text, data + 1, size - 1);
@@ -117,8 +127,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (char *p = text; ns < 64 && p < text + size - 1; p += strlen(p) + 1)
 		strs[ns++] = p;
 	while (ns < 3)
-		strs[ns++] = "";
-	const char *hdrs[32], *vars[32];
+		strs[ns++] = empty;
+	char *hdrs[32], *vars[32];
 	int nh = 0, nv = 0;
 	for (int i = 3; i < ns; i++) {
 		if (i % 2)
@@ -132,11 +142,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.address = strs[0][0] ? strs[0] : "127.0.0.1:3031";
 	o.path = strs[1];
 	o.host = strs[2][0] ? strs[2] : NULL;
-	o.headers = hdrs;
+#ifdef UWSGIPROTO_OPT_H
+	o.headers = (struct up_opt_list){ hdrs, (size_t)nh };
+	o.vars = (struct up_opt_list){ vars, (size_t)nv };
+#else
+	o.headers = (const char **)hdrs;
 	o.nheaders = nh;
-	o.vars = vars;
+	o.vars = (const char **)vars;
 	o.nvars = nv;
-	o.args = (char **)vars;
+#endif
+	o.args = vars;
 	o.nargs = nv;
 	o.echo = strs[1];
 	o.head = (data[0] >> 3) & 1;
