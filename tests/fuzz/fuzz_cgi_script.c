@@ -86,11 +86,17 @@ static void check_settings(const struct conf *c)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void remove_script(void)
+{
+	unlink(path);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
 	(void)argv;
 	snprintf(path, sizeof path, "/dev/shm/fuzz_cgi_script.%d.cgi", (int)getpid());
+	atexit(remove_script);
 	return 0;
 }
 

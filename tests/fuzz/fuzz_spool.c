@@ -38,6 +38,15 @@ void log_line(const char *fmt, ...)
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+static void empty_dir(int fd);
+
+/* At the end of a run, nothing is left under /dev/shm. */
+static void remove_dir(void)
+{
+	empty_dir(dfd);
+	rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -48,6 +57,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	dfd = open(dir, O_RDONLY | O_DIRECTORY);
 	if (dfd < 0)
 		abort();
+	atexit(remove_dir);
 	return 0;
 }
 
@@ -58,6 +68,8 @@ static void empty_dir(int fd)
 	DIR *d = fdopendir(copy);
 	struct dirent *e;
 	ASSERT(d);
+	/* The copy shares its offset with fd, left at the end last time. */
+	rewinddir(d);
 	while ((e = readdir(d))) {
 		if (e->d_name[0] == '.' && (!e->d_name[1] || !strcmp(e->d_name, "..")))
 			continue;
