@@ -118,13 +118,23 @@ bench: deps
 # libFuzzer targets; each runs FUZZ_SECONDS on a scratch copy of its seeds.
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -Ilib/include -g -O1 \
+	$(FUZZ_CC) -std=c11 -D_GNU_SOURCE -DUP_VERSION='"$(VERSION)"' -Ilib/include -Ibin/common -g -O1 \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
 		-o $@ $< $(LIB_SRC) $(LDLIBS_lib)
 
 # Targets that take in a tool's own modules rebuild when those change.
 build/fuzz/fuzz_dump: $(wildcard bin/uwsgi-dump/*.c bin/uwsgi-dump/*.h)
 build/fuzz/fuzz_http_request build/fuzz/fuzz_http_response: tests/fuzz/incremental.h
+build/fuzz/fuzz_stats: $(wildcard bin/uwsgi-stats/*.c bin/uwsgi-stats/*.h)
+build/fuzz/fuzz_stats: LDLIBS_lib += -ljansson -lm
+build/fuzz/fuzz_range: bin/uwsgi-stats/range.c bin/uwsgi-stats/range.h
+build/fuzz/fuzz_range: LDLIBS_lib += -lm
+build/fuzz/fuzz_spool: bin/uwsgi-server/spool.c bin/uwsgi-server/spool.h
+build/fuzz/fuzz_rpc: bin/uwsgi-server/rpc_wire.c bin/uwsgi-server/rpc.h
+build/fuzz/fuzz_subs: $(wildcard bin/uwsgi-proxy/subs_msg.* bin/uwsgi-proxy/node.*)
+build/fuzz/fuzz_proxy_http: bin/uwsgi-proxy/front_http.c bin/uwsgi-proxy/conn.h
+build/fuzz/fuzz_send_request: $(wildcard bin/uwsgi-send/request.* bin/uwsgi-send/send.h)
+build/fuzz/fuzz_cgi_relay build/fuzz/fuzz_cgi_script: $(wildcard bin/uwsgi-cgi/*.c bin/uwsgi-cgi/*.h)
 
 fuzz: $(FUZZ_BIN)
 	@set -e; for f in $(FUZZ_BIN); do \

@@ -284,6 +284,43 @@ json_get() {
 	assert_output --partial "length past end of block (ignored)"
 }
 
+@test "subscriptions with control bytes are logged on one line; such an address is refused" {
+	# Found by tests/fuzz/fuzz_subs: a socket path holding an escape byte
+	# was taken as a node's address, and keys and addresses went into the
+	# log as they came, so a newline in a key forged a second log line.
+	local h s sub b
+	free_ports h s sub b
+	srv_node keyed "$b"
+	start_proxy "$h" --http-socket "127.0.0.1:$h" --stats "127.0.0.1:$s" \
+		--subscription-server "127.0.0.1:$sub"
+	subscribe "$sub" 0 api.example $'/run/\033[2Japp.sock'
+	subscribe "$sub" 0 $'api\nforged line' "127.0.0.1:$b"
+	wait_stats "$s" 'len(d["subscriptions"]) == 1'
+	run cat "$BATS_TEST_TMPDIR/proxy.log"
+	assert_output --partial "bad node address '/run/?[2Japp.sock' (ignored)"
+	assert_output --partial "[subscription] api?forged line => new node 127.0.0.1:$b"
+	refute_output --regexp $'\033|(^|\n)forged line'
+	# The stats document keeps the key as it is, JSON-escaped.
+	assert_equal "$(stats "$s" 'json.dumps(d["subscriptions"][0]["key"])')" '"api\nforged line"'
+}
+
+@test "a node answering thousands of interim heads cannot crash the proxy" {
+	# Skipping 1xx heads recursed once per head, with 3 KiB of headers on
+	# the stack each time: 4300 of them in a 64 KiB buffer overflowed the
+	# stack (SIGSEGV, every connection lost). Found while writing the fuzz
+	# targets.
+	local h s n
+	free_ports h s n
+	start_bg node "$PY" "$BATS_TEST_DIRNAME/apps/fake_peer.py" interim 127.0.0.1 "$n"
+	wait_port "$n"
+	start_proxy "$h" --http-socket "127.0.0.1:$h" --stats "127.0.0.1:$s" \
+		--to "127.0.0.1:$n" --buffer-size 65535
+	run curl -s -m 10 -w ' %{http_code}' "http://127.0.0.1:$h/"
+	assert_output "ok 200"
+	kill -0 "$proxy_pid"
+	stats "$s" 'd["version"]' >/dev/null
+}
+
 @test "a multicast subscription address: the proxy joins the group and hears nodes on loopback" {
 	local h s g a
 	free_ports h s g a

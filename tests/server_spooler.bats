@@ -172,6 +172,25 @@ spool_server() {
 	wait_grep "$BATS_TEST_TMPDIR/plain.log" 'spooler job \(modifier1 17\) refused: no spooler here'
 }
 
+@test "a remote job's bad spooler or priority is logged on one line, control bytes as '?'" {
+	# Found by tests/fuzz/fuzz_spool: the peer's value went into the log
+	# as it came, so a newline in it forged a second log line.
+	local port uport spool=$BATS_TEST_TMPDIR/spool log=$BATS_TEST_TMPDIR/srv.log
+	free_ports port uport
+	spool_server srv "$port" "$uport" "$spool"
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=1 $'spooler=/x\nforged line'
+	assert_failure 4
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=2 $'priority=1\r\n2'
+	assert_failure 4
+	wait_grep "$log" 'refused: unknown spooler "/x\?forged line" \(this one is '
+	wait_grep "$log" 'refused: priority "1\?\?2": a number of up to 9 digits'
+	run grep -c '^forged line' "$log"
+	assert_output 0
+	# The worker lives on: the next job is taken.
+	run --separate-stderr send --spool "127.0.0.1:$uport" id=3 mode=ok
+	assert_success
+}
+
 @test "a spooler process killed is respawned, logged; a graceful reload restarts them" {
 	local port uport spool=$BATS_TEST_TMPDIR/spool marks=$BATS_TEST_TMPDIR/marks log
 	free_ports port uport
@@ -266,6 +285,26 @@ rpc_server() {
 	dead=$(free_port)
 	run curl -sf "http://127.0.0.1:$pa/call/hello?127.0.0.1:$dead"
 	assert_output --partial "Connection refused"
+}
+
+@test "a malformed RPC call or answer gets one clear line; the worker lives" {
+	# Found by tests/fuzz/fuzz_rpc: an answer's CONTENT_LENGTH (modifier2
+	# 5) was read as digits whatever its bytes ("12a" as 169), so the call
+	# waited for bytes that never came. A call with a stray byte after its
+	# items is refused by the framing before the RPC handler sees it.
+	local pa ua fp
+	free_ports pa ua fp
+	rpc_server a "$pa" "$ua" A
+	printf '\005\000hello\001' >"$BATS_TEST_TMPDIR/call"
+	run send -m rpc --body-file "$BATS_TEST_TMPDIR/call" "127.0.0.1:$ua"
+	wait_grep "$BATS_TEST_TMPDIR/a.log" '127\.0\.0\.1: malformed .*: truncated input at offset 7$'
+	start_bg fake "$PY" "$UP_ROOT/tests/apps/fake_peer.py" rpcbig 127.0.0.1 "$fp"
+	wait_port "$fp"
+	run curl -sf -m 20 "http://127.0.0.1:$pa/call/hello?127.0.0.1:$fp"
+	assert_output --partial "OSError: rpc to 127.0.0.1:$fp: a large answer (modifier2 5) with a bad CONTENT_LENGTH '12a'"
+	run send --rpc "127.0.0.1:$ua" hello x
+	assert_success
+	assert_output "A hello x"
 }
 
 @test "RPC from Debian's uWSGI 2.0 to this server and back" {

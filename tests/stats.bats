@@ -350,6 +350,26 @@ TABLE
 	assert_output --partial " busy=3;10;20;0;4 "
 }
 
+@test "counters past any long long saturate instead of wrapping; huge reals count as missing" {
+	# Found by tests/fuzz/fuzz_stats: the sum of two huge counters
+	# overflowed (undefined behaviour; -2 in practice) and a real such as
+	# 1e300 was converted to long long (undefined too).
+	printf '{"workers": [{"id": 1, "status": "idle", "requests": 9223372036854775807,
+	 "rss": 1e300, "avg_rt": -1e300}, {"id": 2, "status": "busy",
+	 "requests": 9223372036854775807}], "listen_queue": 1e300}' >"$BATS_TEST_TMPDIR/huge.json"
+	start_fake raw "$BATS_TEST_TMPDIR/huge.json"
+	run stats --nagios -m requests -w 5 "$fake"
+	assert_failure 1
+	check_plugin_output 1 >/dev/null
+	assert_output --partial " requests=9223372036854775808c;5;;0 "
+	assert_output --partial " listen-queue=0;;;0 "
+	assert_output --partial " rss=0MB;;;0 "
+	refute_output --partial "=-"
+	run stats --json "$fake"
+	assert_success
+	assert_equal "$(jq_py "[d['metrics']['requests'] > 9e18, d['workers'][0]['rss_bytes']]" <<<"$output")" '[True, None]'
+}
+
 @test "perfdata has every metric with its unit and passes the format's parser" {
 	start_fake raw "$NODE_DOC"
 	run stats --nagios -m rss -w 10 -c 20 "$fake"
@@ -594,6 +614,9 @@ $STATS -w :
 $STATS -w @
 $STATS -w abc
 $STATS -w 1e999
+$STATS -w -2
+$STATS -c 1e16
+$STATS -w -1e50:
 $STATS -c 1 -c 2
 $STATS -m nosuch -w 1
 $STATS -m busy
@@ -604,6 +627,11 @@ $STATS -t 10:sideways
 tcp://127.0.0.1:1
 $STATS -i 1
 TABLE
+	# Found by tests/fuzz/fuzz_range: "-2" was taken as 0..-2 (alerting on
+	# every value), and 1e50 was shown cut short in perfdata.
+	run stats --nagios -w -2 "$STATS"
+	assert_failure 3
+	assert_output "UWSGI UNKNOWN - -w: '-2' is not a range (10, 10:, ~:10, 10:20, @10:20)"
 }
 
 @test "-H/-p address the node as other plugins take it" {

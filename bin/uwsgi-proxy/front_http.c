@@ -281,19 +281,23 @@ int front_http_response(struct conn *c)
 {
 	up_http_header_t hdrs[MAX_HEADERS];
 	up_http_response_t r;
-	const uint8_t *p = c->out.buf + c->out.start;
-	size_t len = half_len(&c->out);
-	ssize_t n = up_http_parse_response(p, len, NULL, &r, hdrs, MAX_HEADERS);
-	if (n == 0 && len < c->out.cap)
-		return 0;
-	if (n <= 0) {
-		conn_fail(c, 502, n == 0 ? "the node's answer head is too large"
-			  : "the node's answer is not HTTP");
-		return -1;
-	}
-	if (r.status >= 100 && r.status < 200 && r.status != 101) {
-		c->out.start += (size_t)n;  /* interim answers: ours were sent */
-		return front_http_response(c);
+	ssize_t n;
+	/* Interim answers are skipped (ours were sent) in a loop: a node
+	 * sending thousands of them must not exhaust the stack. */
+	for (;;) {
+		size_t len = half_len(&c->out);
+		n = up_http_parse_response(c->out.buf + c->out.start, len, NULL, &r, hdrs,
+					   MAX_HEADERS);
+		if (n == 0 && len < c->out.cap)
+			return 0;
+		if (n <= 0) {
+			conn_fail(c, 502, n == 0 ? "the node's answer head is too large"
+				  : "the node's answer is not HTTP");
+			return -1;
+		}
+		if (r.status < 100 || r.status >= 200 || r.status == 101)
+			break;
+		c->out.start += (size_t)n;
 	}
 	if (half_len(&c->hdr) && !c->hdr_resp) {
 		c->body_left = 0;     /* answered before reading all we had */

@@ -44,14 +44,10 @@ static int send_result(struct request *r, uint8_t m2, const uint8_t *res, size_t
 static int rpc(struct request *r, const up_packet_t *pkt)
 {
 	up_var_t items[RPC_MAX_ARGS + 1];
-	size_t n = 0;
-	up_vars_iter_t it;
-	up_vars_iter_init(&it, pkt->payload, pkt->payload_len);
-	while (n < RPC_MAX_ARGS + 1 && up_array_next(&it, &items[n]) > 0)
-		n++;
-	if (n == 0 || up_vars_iter_offset(&it) != pkt->payload_len) {
-		snprintf(r->err, sizeof r->err, "invalid RPC request (modifier1 173): %s",
-			 n ? "more than 255 arguments" : "no function name");
+	size_t n;
+	char why[96];
+	if (rpc_split_call(pkt->payload, pkt->payload_len, items, &n, why, sizeof why) < 0) {
+		snprintf(r->err, sizeof r->err, "invalid RPC request (modifier1 173): %.96s", why);
 		return PROTO_ERROR;
 	}
 	uint8_t *out;

@@ -156,25 +156,11 @@ static int big_length(int fd, const up_header_t *h, int timeout_ms, size_t *len,
 {
 	uint8_t dict[UP_MAX_DATASIZE];
 	up_err_t e;
-	up_var_t v;
 	if (up_read_exact(fd, dict, h->datasize, timeout_ms, NULL, &e) < 0) {
 		snprintf(err, errcap, "%s", e.msg);
 		return -1;
 	}
-	if (up_vars_find(dict, h->datasize, "CONTENT_LENGTH", 14, &v) != 1 || v.vlen == 0 ||
-	    v.vlen > 10) {
-		snprintf(err, errcap, "a large answer (modifier2 5) without CONTENT_LENGTH");
-		return -1;
-	}
-	unsigned long long n = 0;
-	for (size_t i = 0; i < v.vlen; i++)
-		n = n * 10 + (unsigned)(v.val[i] - '0');
-	if (n > RPC_MAX_RESULT) {
-		snprintf(err, errcap, "an answer of %llu bytes (over %u)", n, RPC_MAX_RESULT);
-		return -1;
-	}
-	*len = (size_t)n;
-	return 0;
+	return rpc_answer_length(dict, h->datasize, RPC_MAX_RESULT, len, err, errcap);
 }
 
 /* Send pkt to node and read the answer into *out (malloc'd) without the

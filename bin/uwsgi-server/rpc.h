@@ -21,4 +21,16 @@
 int rpc_call_local(const up_var_t *items, size_t n, uint8_t **out, size_t *outlen,
 		   char *err, size_t errcap);
 
+/* A call's payload (an uwsgi array: the name, then the arguments) into
+ * items[0..*n), pointing into p; items has room for RPC_MAX_ARGS + 1.
+ * Returns 0, or -1 with err saying what is wrong (no function name, more
+ * than 255 arguments, a malformed array and where). */
+int rpc_split_call(const uint8_t *p, size_t len, up_var_t *items, size_t *n, char *err,
+		   size_t errcap);
+
+/* The length a modifier2 5 answer announces in its vars block (dict):
+ * CONTENT_LENGTH, digits only, at most max. 0 with *len, or -1 with err. */
+int rpc_answer_length(const uint8_t *dict, size_t dlen, size_t max, size_t *len, char *err,
+		      size_t errcap);
+
 #endif

@@ -11,6 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include "die.h"
 #include "log.h"
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/packet.h"
@@ -154,7 +155,9 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 		int same = real && strcmp(real, dir) == 0;
 		free(real);
 		if (!same) {
-			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)", which, dir);
+			char shown[200];
+			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)",
+				 safe_text(shown, sizeof shown, which, strlen(which)), dir);
 			return -1;
 		}
 	}
@@ -162,7 +165,9 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 	if (!prio)
 		prio = var_text(vars, vlen, "priority", pbuf, sizeof pbuf);
 	if (prio && !valid_priority(prio)) {
-		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits", prio);
+		char shown[64];
+		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits",
+			 safe_text(shown, sizeof shown, prio, strlen(prio)));
 		return -1;
 	}
 	if (at < 0 && var_text(vars, vlen, "at", buf, sizeof buf))

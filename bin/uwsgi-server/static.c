@@ -606,16 +606,11 @@ static enum look look_up(const struct static_files *s, const struct root *rt,
 /* ---------------------------------------------------------------------- */
 /* Answers */
 
-/* The path for the log line: at most 100 bytes, control bytes as '?' (a
- * decoded %0a must not start a new log line). */
+/* The path for the log line: at most 100 bytes, control bytes as '?'. */
 static void log_reason(struct request *r, const char *path, size_t pl, const char *why)
 {
 	char p[101];
-	size_t n = pl < sizeof p - 1 ? pl : sizeof p - 1;
-	for (size_t i = 0; i < n; i++)
-		p[i] = ((unsigned char)path[i] < 0x20 || path[i] == 0x7f) ? '?' : path[i];
-	p[n] = '\0';
-	snprintf(r->err, sizeof r->err, "static %s: %s", p, why);
+	snprintf(r->err, sizeof r->err, "static %s: %s", safe_text(p, sizeof p, path, pl), why);
 }
 
 static int not_modified(const struct request *r, time_t mtime)

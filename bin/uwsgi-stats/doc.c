@@ -22,14 +22,18 @@ static int bad(char *err, size_t cap, const char *fmt, ...)
 	return -1;
 }
 
-/* A number field; DOC_NONE when missing or not a number. */
+/* A number field; DOC_NONE when missing, not a number, or a real that no
+ * long long can hold (converting it would be undefined). */
 static long long num(const json_t *o, const char *key)
 {
 	const json_t *v = json_object_get(o, key);
 	if (json_is_integer(v))
 		return json_integer_value(v);
-	if (json_is_real(v))
-		return (long long)json_real_value(v);
+	if (json_is_real(v)) {
+		double r = json_real_value(v);
+		if (r > -9.2e18 && r < 9.2e18)
+			return (long long)r;
+	}
 	return DOC_NONE;
 }
 

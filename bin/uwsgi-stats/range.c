@@ -5,8 +5,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A finite number filling exactly s[0..n). strtod alone would accept
- * "inf", "nan", hex and leading spaces, none of which a range may hold. */
+/* A number filling exactly s[0..n), at most RANGE_MAX in magnitude.
+ * strtod alone would accept "inf", "nan", hex and leading spaces, none of
+ * which a range may hold; past RANGE_MAX, range_number could not write it
+ * back without an exponent in the room perfdata is given. */
 static int parse_number(const char *s, size_t n, double *out)
 {
 	char tmp[64], *end;
@@ -17,7 +19,7 @@ static int parse_number(const char *s, size_t n, double *out)
 	if (strspn(tmp, "+-0123456789.eE") != n)
 		return -1;
 	*out = strtod(tmp, &end);
-	return *end == '\0' && isfinite(*out) ? 0 : -1;
+	return *end == '\0' && fabs(*out) <= RANGE_MAX ? 0 : -1;
 }
 
 int range_parse(const char *text, struct range *r)
@@ -33,8 +35,12 @@ int range_parse(const char *text, struct range *r)
 	if (*p == '\0')
 		return -1;
 	colon = strchr(p, ':');
-	if (!colon)
-		return parse_number(p, strlen(p), &r->end);
+	if (!colon) {
+		/* "-2" would be 0..-2, which nothing is inside. */
+		if (parse_number(p, strlen(p), &r->end) < 0)
+			return -1;
+		return r->end >= 0 ? 0 : -1;
+	}
 	if (colon == p && colon[1] == '\0')
 		return -1;                      /* ":" says nothing */
 	if (colon - p == 1 && *p == '~')

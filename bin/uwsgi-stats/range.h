@@ -13,9 +13,13 @@ struct range {
 	int inside;     /* '@': alert inside the range instead of outside */
 };
 
+/* The largest magnitude a range's number may have. */
+#define RANGE_MAX 1e15
+
 /* Parse text into *r. Returns 0, or -1 for anything else: an empty range,
- * a bare ":" or "@", a number that does not parse or is not finite, start
- * greater than end, trailing bytes. */
+ * a bare ":" or "@", a number that does not parse or is beyond RANGE_MAX,
+ * start greater than end (a lone negative end among them), trailing
+ * bytes. */
 int range_parse(const char *text, struct range *r);
 
 /* Write r in its shortest standard form ("10", "10:", "~:10", "@10:20"),

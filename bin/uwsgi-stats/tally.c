@@ -1,12 +1,16 @@
 /* Sums over a document and rates between two of them (doc.h). */
 #include "doc.h"
 
+#include <limits.h>
 #include <math.h>
 #include <string.h>
 
-static long long pos(long long v)
+/* *sum += v for v > 0, stopping at LLONG_MAX: the counters come from the
+ * document, and two huge ones must not overflow (undefined behaviour). */
+static void add_pos(long long *sum, long long v)
 {
-	return v > 0 ? v : 0;
+	if (v > 0)
+		*sum = v > LLONG_MAX - *sum ? LLONG_MAX : *sum + v;
 }
 
 static void count_status(struct doc_totals *t, const char *s)
@@ -32,20 +36,20 @@ static void tally_workers(const struct doc *d, struct doc_totals *t)
 	for (size_t i = 0; i < d->nworkers; i++) {
 		const struct doc_worker *w = &d->workers[i];
 		count_status(t, w->status);
-		t->requests += pos(w->requests);
-		t->exceptions += pos(w->exceptions);
-		t->harakiri += pos(w->harakiri);
-		t->respawns += pos(w->respawns);
-		t->tx += pos(w->tx);
-		t->rss_sum += pos(w->rss);
-		t->vsz_sum += pos(w->vsz);
+		add_pos(&t->requests, w->requests);
+		add_pos(&t->exceptions, w->exceptions);
+		add_pos(&t->harakiri, w->harakiri);
+		add_pos(&t->respawns, w->respawns);
+		add_pos(&t->tx, w->tx);
+		add_pos(&t->rss_sum, w->rss);
+		add_pos(&t->vsz_sum, w->vsz);
 		if (w->rss > t->rss_max)
 			t->rss_max = w->rss;
 		if (w->vsz > t->vsz_max)
 			t->vsz_max = w->vsz;
 		if (w->requests > 0 && w->avg_rt >= 0) {
 			rt_weighted += (double)w->avg_rt * (double)w->requests;
-			rt_requests += w->requests;
+			add_pos(&rt_requests, w->requests);
 		}
 	}
 	t->avg_rt = rt_requests ? rt_weighted / (double)rt_requests : 0;
@@ -60,9 +64,9 @@ void doc_totals(const struct doc *d, struct doc_totals *t)
 	tally_workers(d, t);
 	for (size_t i = 0; i < d->nnodes; i++) {
 		const struct doc_rnode *n = &d->nodes[i];
-		t->requests += pos(n->requests);
-		t->tx += pos(n->tx);
-		t->failures += pos(n->failcnt);
+		add_pos(&t->requests, n->requests);
+		add_pos(&t->tx, n->tx);
+		add_pos(&t->failures, n->failcnt);
 		t->dead_nodes += n->dead != 0;
 	}
 }

@@ -4,6 +4,10 @@
 #   garbage  read the request's packet, answer "garbage\n" and close
 #   close    read the request's packet, close without answering
 #   pong     read the request's packet, answer a pong (64 00 00 01)
+#   rpcbig   read the request's packet, answer an RPC result of modifier2 5
+#            whose CONTENT_LENGTH is "12a" (not a number), then 12 bytes
+#   interim  read the request's packet, answer 4300 interim heads
+#            ("HTTP/1.1 100 ") then "200 OK" with the body "ok"
 # HOST may be an IPv6 address (::1), a UNIX socket path or an @abstract
 # name (bound with its exact length, PORT then ignored). Serves
 # connections one after the other until killed.
@@ -11,7 +15,7 @@ import socket
 import sys
 
 mode, host, port = sys.argv[1], sys.argv[2], int(sys.argv[3])
-if mode not in ("silent", "garbage", "close", "pong"):
+if mode not in ("silent", "garbage", "close", "pong", "rpcbig", "interim"):
     sys.exit("fake_peer.py: unknown mode " + mode)
 
 if host[0] in "@/":
@@ -51,4 +55,10 @@ while True:
         conn.sendall(b"garbage\n")
     elif mode == "pong":
         conn.sendall(b"\x64\x00\x00\x01")
+    elif mode == "rpcbig":
+        cl = b"\x0e\x00CONTENT_LENGTH\x03\x0012a"
+        conn.sendall(bytes([173, len(cl), 0, 5]) + cl + b"0123456789ab")
+    elif mode == "interim":
+        conn.sendall(b"HTTP/1.1 100 \n\n" * 4300 +
+                     b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")
     conn.close()
