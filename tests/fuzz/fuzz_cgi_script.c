@@ -111,12 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	c.script = path;
 	__lsan_disable();
 	if (setjmp(fail_jmp) == 0) {
-#ifdef UWSGIPROTO_OPT_H
 		struct up_opt_run run = { .table = table, .n = NOPTS, .target = &c };
 		load_script(&run);
-#else
-		load_script(&c);
-#endif
 		check_settings(&c);
 	}
 	__lsan_enable();

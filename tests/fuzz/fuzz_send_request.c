@@ -44,19 +44,11 @@ void warn(const char *fmt, ...)
 
 /* request.c names the body and connection modules for --body-file and
  * --write-packet, which stay unset. */
-#ifdef UWSGIPROTO_OPT_H  /* send.h's lists come from the option engine */
 void body_open(struct body *b, const struct up_opt_list *list)
 {
 	(void)b; (void)list;
 	__builtin_trap();
 }
-#else
-void body_open(struct body *b, const char **d, int n)
-{
-	(void)b; (void)d; (void)n;
-	__builtin_trap();
-}
-#endif
 
 int body_send(struct body *b, struct conn *c)
 {
@@ -142,15 +134,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	o.address = strs[0][0] ? strs[0] : "127.0.0.1:3031";
 	o.path = strs[1];
 	o.host = strs[2][0] ? strs[2] : NULL;
-#ifdef UWSGIPROTO_OPT_H
 	o.headers = (struct up_opt_list){ hdrs, (size_t)nh };
 	o.vars = (struct up_opt_list){ vars, (size_t)nv };
-#else
-	o.headers = (const char **)hdrs;
-	o.nheaders = nh;
-	o.vars = (const char **)vars;
-	o.nvars = nv;
-#endif
 	o.args = vars;
 	o.nargs = nv;
 	o.echo = strs[1];
