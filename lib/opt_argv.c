@@ -106,6 +106,13 @@ static int short_opts(struct up_opt_run *r, int argc, char *const argv[], int *i
 	return 0;
 }
 
+int up_opt_keep_word(struct up_opt_run *r, const char *arg)
+{
+	if (up_opt_list_add(r->words, arg) < 0)
+		return up_opt_fail(r, "out of memory");
+	return 0;
+}
+
 static int positional(struct up_opt_run *r, const char *arg)
 {
 	if (!r->positional)

@@ -51,15 +51,6 @@ static int set_detect(struct up_opt_run *r, const struct up_opt *opt, const char
 	return 0;
 }
 
-static int add_word(struct up_opt_run *r, const char *arg)
-{
-	/* The engine's list setter, told the field by a row of its own. */
-	static const struct up_opt words = {
-		.name = "words", .off = offsetof(struct dump_opts, words),
-	};
-	return up_opt_set_list(r, &words, arg);
-}
-
 #define F(field) offsetof(struct dump_opts, field)
 #define INT(f, lo, hi) up_opt_set_int, NULL, F(f), lo, hi, NULL
 #define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
@@ -144,7 +135,8 @@ static void check_args(const struct dump_opts *o)
 enum up_opt_action opts_load(struct dump_opts *o, int argc, char **argv)
 {
 	struct up_opt_run run = {
-		.table = table, .n = NOPTS, .target = o, .positional = add_word,
+		.table = table, .n = NOPTS, .target = o,
+		.positional = up_opt_keep_word, .words = &o->words,
 	};
 	*o = (struct dump_opts){
 		.cap = { .snaplen = 262144 }, .detect = -1, .top = 10,

@@ -72,17 +72,6 @@ static int set_modifier1(struct up_opt_run *r, const struct up_opt *opt, const c
 	return 0;
 }
 
-/* Which positional is the address, the path or an argument depends on
- * the mode, which an option after them may still set: keep them all. */
-static int add_word(struct up_opt_run *r, const char *arg)
-{
-	/* The engine's list setter, told the field by a row of its own. */
-	static const struct up_opt words = {
-		.name = "words", .off = offsetof(struct send_opts, words),
-	};
-	return up_opt_set_list(r, &words, arg);
-}
-
 #define F(field) offsetof(struct send_opts, field)
 #define INT(f, lo, hi) up_opt_set_int, NULL, F(f), lo, hi, NULL
 #define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
@@ -185,8 +174,11 @@ static void check_args(const struct send_opts *o)
 
 enum up_opt_action opts_load(struct send_opts *o, int argc, char **argv)
 {
+	/* Which positional is the address, the path or an argument depends on
+	 * the mode, which an option after them may still set: keep them all. */
 	struct up_opt_run run = {
-		.table = table, .n = NOPTS, .target = o, .positional = add_word,
+		.table = table, .n = NOPTS, .target = o,
+		.positional = up_opt_keep_word, .words = &o->words,
 	};
 	*o = (struct send_opts){
 		.mode = MODE_WSGI, .path = "/", .modifier1 = -1, .modifier2 = -1,

@@ -142,16 +142,6 @@ static int set_range(struct up_opt_run *r, const struct up_opt *opt, const char 
 	return 0;
 }
 
-/* The address may come before the options that say how to read it. */
-static int add_word(struct up_opt_run *r, const char *arg)
-{
-	/* The engine's list setter, told the field by a row of its own. */
-	static const struct up_opt words = {
-		.name = "words", .off = offsetof(struct stats_opts, words),
-	};
-	return up_opt_set_list(r, &words, arg);
-}
-
 #define F(field) offsetof(struct stats_opts, field)
 #define MSEC(f, lo, hi) up_opt_set_msec, NULL, F(f), (lo), (hi) * 1000LL, NULL
 #define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
@@ -241,8 +231,10 @@ static void check_args(struct stats_opts *o)
 
 enum up_opt_action opts_load(struct stats_opts *o, int argc, char **argv)
 {
+	/* The address may come before the options that say how to read it. */
 	struct up_opt_run run = {
-		.table = table, .n = NOPTS, .target = o, .positional = add_word,
+		.table = table, .n = NOPTS, .target = o,
+		.positional = up_opt_keep_word, .words = &o->words,
 	};
 	*o = (struct stats_opts){
 		.mode = MODE_SUMMARY, .timeout_ms = 10000, .timeout_state = STATE_UNKNOWN,

@@ -143,6 +143,16 @@ static void test_positional(void)
 	CHECK_EQ(up_opt_load_args(&run, 5, argv2), 0);
 	CHECK_STR(seen, "script");
 	CHECK(t.flag && !t.other);
+	reset();
+	struct up_opt_list words = { 0 };
+	run.positional = up_opt_keep_word;
+	run.words = &words;
+	CHECK_EQ(up_opt_load_args(&run, 5, argv2), 0);
+	CHECK_EQ(words.n, 2);
+	CHECK_STR(words.v[0], "script");
+	CHECK_STR(words.v[1], "x");
+	CHECK(t.flag && t.other);
+	up_opt_list_free(&words);
 }
 
 static void test_argv_errors(void)

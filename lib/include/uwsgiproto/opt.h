@@ -83,6 +83,7 @@ struct up_opt_run {
 	 * there (the words after it are not read, as getopt's '+' does), or
 	 * -1 after up_opt_fail(). */
 	int (*positional)(struct up_opt_run *r, const char *arg);
+	struct up_opt_list *words;  /* for up_opt_keep_word */
 
 	const char *where;       /* the source of the value being applied
 				    ("--processes", "app.ini:12: processes",
@@ -92,6 +93,11 @@ struct up_opt_run {
 	int failed;
 	char err[1024];          /* the first error, when failed */
 };
+
+/* A positional handler that appends every word to r->words, for a tool
+ * that sorts its words out once all options are read (an option after
+ * them may change what they mean). */
+int up_opt_keep_word(struct up_opt_run *r, const char *arg);
 
 /* Record the first error as "<where>: <message>" and return -1; later
  * errors are dropped (the first is the cause). */
