@@ -44,7 +44,6 @@ static void refuse(struct request *r, int code, const char *what)
 static int socket_vars(struct request *r, const up_http_request_t *req)
 {
 	struct conn *c = r->c;
-	char *s = (char *)r->scratch + r->scratch_cap - 64;
 	const char *name = "localhost";
 	size_t nl = 9;
 	if (req->host.ptr && req->host.len) {
@@ -55,17 +54,10 @@ static int socket_vars(struct request *r, const up_http_request_t *req)
 			nl = (size_t)(colon - h);
 		name = h;
 	}
-	/* By hand: printf would be a good part of this function's time. */
-	char *e = s + 15;
-	unsigned port = (unsigned)c->peer_port;
-	*e = 0;
-	do
-		*--e = (char)('0' + port % 10);
-	while ((port /= 10) && e > s);
 	int rc = add(r, "SERVER_NAME", 11, name, nl);
 	rc |= add(r, "SERVER_PORT", 11, c->local_port, strlen(c->local_port));
 	rc |= add(r, "REMOTE_ADDR", 11, c->peer, strlen(c->peer));
-	rc |= add(r, "REMOTE_PORT", 11, e, strlen(e));
+	rc |= add(r, "REMOTE_PORT", 11, c->peer_port, strlen(c->peer_port));
 	rc |= add(r, "REQUEST_SCHEME", 14, "http", 4);
 	return rc;
 }
@@ -131,13 +123,13 @@ int proto_http_read(struct request *r, size_t head_max)
 	if (r->chunked)
 		up_chunked_init(&r->chunk, 0);
 	r->expect_continue = req.expect_continue && (req.chunked || req.content_length > 0);
-	size_t need = up_http_cgi_scratch_size(&req) + 64;
+	size_t need = up_http_cgi_scratch_size(&req);
 	if (need > r->scratch_cap) {
 		refuse(r, UP_EHTTP_LINELEN, "HTTP head too large");
 		return PROTO_ERROR;
 	}
 	struct emit_ctx e = { r };
-	int rc = up_http_cgi_vars(&req, r->scratch, r->scratch_cap - 64, emit, &e);
+	int rc = up_http_cgi_vars(&req, r->scratch, r->scratch_cap, emit, &e);
 	if (rc >= 0)
 		rc = socket_vars(r, &req);
 	if (rc < 0) {

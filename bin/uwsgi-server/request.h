@@ -26,7 +26,7 @@ struct conn {
 	int http;                 /* the socket speaks HTTP, not uwsgi */
 	int unix_socket;          /* accepted on a UNIX socket */
 	char peer[64];            /* "127.0.0.1" (REMOTE_ADDR for HTTP) */
-	int peer_port;
+	char peer_port[8];        /* REMOTE_PORT for HTTP sockets */
 	char local_port[8];       /* SERVER_PORT for HTTP sockets */
 	uint8_t *buf;             /* bytes read from the socket */
 	size_t len, cap;          /* bytes held, size of buf */

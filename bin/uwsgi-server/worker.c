@@ -39,8 +39,8 @@
 #define DRAIN_MS 2000
 
 struct parked {
-	int fd, http, unix_socket, peer_port;
-	char peer[64], local_port[8];
+	int fd, http, unix_socket;
+	char peer[64], peer_port[8], local_port[8];
 	uint64_t since_ms;
 	struct parked *prev, *next;
 };
@@ -169,7 +169,7 @@ static void park(struct wthread *t)
 		p->fd = c->fd;
 		p->http = c->http;
 		p->unix_socket = c->unix_socket;
-		p->peer_port = c->peer_port;
+		memcpy(p->peer_port, c->peer_port, sizeof p->peer_port);
 		memcpy(p->peer, c->peer, sizeof p->peer);
 		memcpy(p->local_port, c->local_port, sizeof p->local_port);
 		op = EPOLL_CTL_ADD;
@@ -470,9 +470,11 @@ static void accept_one(struct wthread *t, const struct listener *l)
 	c->http = l->proto == PROTO_HTTP;
 	c->unix_socket = l->addr.family == AF_UNIX;
 	c->peer[0] = 0;
-	c->peer_port = 0;
+	int peer_port = 0;
 	up_addr_host_port((struct sockaddr *)&peer.ss, peer.len, c->peer, sizeof c->peer,
-			  &c->peer_port);
+			  &peer_port);
+	/* Text once per connection, not once per request. */
+	snprintf(c->peer_port, sizeof c->peer_port, "%d", peer_port);
 	snprintf(c->local_port, sizeof c->local_port, "%d", up_addr_port(&l->addr));
 	serve_or_park(t);
 }
@@ -484,7 +486,7 @@ static void resume(struct wthread *t, struct parked *p)
 	c->fd = p->fd;
 	c->http = p->http;
 	c->unix_socket = p->unix_socket;
-	c->peer_port = p->peer_port;
+	memcpy(c->peer_port, p->peer_port, sizeof c->peer_port);
 	memcpy(c->peer, p->peer, sizeof c->peer);
 	memcpy(c->local_port, p->local_port, sizeof c->local_port);
 	c->slot = p;
