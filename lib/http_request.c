@@ -8,6 +8,7 @@
  */
 #include "uwsgiproto/http.h"
 #include "uwsgiproto/error.h"
+#include "uwsgiproto/vars.h"
 #include "http_internal.h"
 
 #include <string.h>
@@ -175,19 +176,10 @@ static int parse_clen(const uint8_t *v, size_t n, int64_t *out)
 	int64_t val = -1;
 
 	while (list_next(&it, v + n, &e, &el)) {
-		int64_t x = 0;
+		int64_t x;
 
-		if (el == 0)
+		if (up_parse_length(e, el, &x) < 0)
 			return UP_EHTTP_CLEN;
-		for (size_t i = 0; i < el; i++) {
-			int d = e[i] - '0';
-
-			if (d < 0 || d > 9)
-				return UP_EHTTP_CLEN;
-			if (x > (INT64_MAX - d) / 10)
-				return UP_EHTTP_CLEN;
-			x = x * 10 + d;
-		}
 		if (val >= 0 && x != val)
 			return UP_EHTTP_CLENDUP;
 		val = x;

@@ -161,3 +161,21 @@ int up_var_is(const up_var_t *v, const char *key)
 	size_t n = strlen(key);
 	return v->key && v->klen == n && memcmp(v->key, key, n) == 0;
 }
+
+int up_parse_length(const void *p, size_t n, int64_t *out)
+{
+	const uint8_t *s = p;
+	int64_t x = 0;
+
+	if (n == 0)
+		return UP_EINVAL;
+	for (size_t i = 0; i < n; i++) {
+		int d = s[i] - '0';
+
+		if (d < 0 || d > 9 || x > (INT64_MAX - d) / 10)
+			return UP_EINVAL;
+		x = x * 10 + d;
+	}
+	*out = x;
+	return 0;
+}

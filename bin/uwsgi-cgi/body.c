@@ -12,24 +12,18 @@
 #include "reply.h"
 #include "uwsgiproto/net.h"
 #include "uwsgiproto/tmpfile.h"
+#include "uwsgiproto/vars.h"
 
 #define SPOOL_CHUNK (64 * 1024)
 
 /* Digits only, as RFC 3875 writes it; no sign, no spaces, no overflow. */
 static uint64_t parse_length(const char *s)
 {
-	uint64_t v = 0;
-	const char *p = s;
-	for (; *p >= '0' && *p <= '9'; p++) {
-		unsigned d = (unsigned)(*p - '0');
-		if (v > (UINT64_MAX - d) / 10)
-			break;
-		v = v * 10 + d;
-	}
-	if (p == s || *p)
+	int64_t v;
+	if (up_parse_length(s, strlen(s), &v) < 0)
 		reply_fail(400, EXIT_CGI_REQUEST, "CONTENT_LENGTH '%.40s' is not a "
 			   "length", s);
-	return v;
+	return (uint64_t)v;
 }
 
 static int spool_file(void)

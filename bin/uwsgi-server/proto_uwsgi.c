@@ -71,16 +71,11 @@ static int parse_length(struct request *r)
 	const char *v = req_var(r, "CONTENT_LENGTH", &l);
 	if (!v || l == 0)
 		return 0;
-	int64_t n = 0;
-	for (size_t i = 0; i < l; i++) {
-		if (v[i] < '0' || v[i] > '9' || n > (INT64_MAX - 9) / 10) {
-			snprintf(r->err, sizeof r->err, "invalid CONTENT_LENGTH '%.*s'",
-				 (int)(l > 32 ? 32 : l), v);
-			return -1;
-		}
-		n = n * 10 + (v[i] - '0');
+	if (up_parse_length(v, l, &r->content_length) < 0) {
+		snprintf(r->err, sizeof r->err, "invalid CONTENT_LENGTH '%.*s'",
+			 (int)(l > 32 ? 32 : l), v);
+		return -1;
 	}
-	r->content_length = n;
 	return 0;
 }
 

@@ -37,19 +37,15 @@ int rpc_answer_length(const uint8_t *dict, size_t dlen, size_t max, size_t *len,
 		snprintf(err, errcap, "a large answer (modifier2 5) without CONTENT_LENGTH");
 		return -1;
 	}
-	/* Digits only, and few enough that no size_t overflows. */
-	unsigned long long n = 0;
-	size_t i = 0;
-	while (i < v.vlen && i < 19 && v.val[i] >= '0' && v.val[i] <= '9')
-		n = n * 10 + (unsigned)(v.val[i++] - '0');
-	if (i == 0 || i != v.vlen) {
+	int64_t n;
+	if (up_parse_length(v.val, v.vlen, &n) < 0) {
 		char shown[32];
 		snprintf(err, errcap, "a large answer (modifier2 5) with a bad CONTENT_LENGTH "
 			 "'%s'", safe_text(shown, sizeof shown, v.val, v.vlen));
 		return -1;
 	}
-	if (n > max) {
-		snprintf(err, errcap, "an answer of %llu bytes (over %zu)", n, max);
+	if ((uint64_t)n > max) {
+		snprintf(err, errcap, "an answer of %lld bytes (over %zu)", (long long)n, max);
 		return -1;
 	}
 	*len = (size_t)n;

@@ -384,6 +384,23 @@ static void test_builder_toobig(void)
 	free(mem);
 }
 
+static void test_parse_length(void)
+{
+	int64_t x = -1;
+	CHECK_EQ(up_parse_length("0", 1, &x), 0);
+	CHECK_EQ(x, 0);
+	CHECK_EQ(up_parse_length("12345", 5, &x), 0);
+	CHECK_EQ(x, 12345);
+	CHECK_EQ(up_parse_length("9223372036854775807", 19, &x), 0);
+	CHECK(x == INT64_MAX);
+	x = 7;
+	static const char *const bad[] = { "", "-1", "+1", " 1", "1 ", "12a", "0x10",
+					   "9223372036854775808" };
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		CHECK_EQ(up_parse_length(bad[i], strlen(bad[i]), &x), UP_EINVAL);
+	CHECK_EQ(x, 7);  /* untouched on failure */
+}
+
 static void test_find(void)
 {
 	uint8_t buf[128];
@@ -538,6 +555,7 @@ static const struct test_case tests[] = {
 	T(test_builder_sticky),
 	T(test_builder_nospace),
 	T(test_builder_toobig),
+	T(test_parse_length),
 	T(test_find),
 	T(test_array_builder),
 	T(test_ten_thousand_vars),

@@ -92,4 +92,9 @@ int up_vars_find(const uint8_t *block, size_t len, const char *key, size_t klen,
 /* Convenience: 1 if the var's key equals the NUL-terminated string. */
 int up_var_is(const up_var_t *v, const char *key);
 
+/* A length as CONTENT_LENGTH carries it (RFC 3875): one or more decimal
+ * digits and nothing else (no sign, no spaces), at most INT64_MAX. 0 and
+ * *out set, or UP_EINVAL. */
+int up_parse_length(const void *p, size_t n, int64_t *out);
+
 #endif
