@@ -376,6 +376,12 @@ rss_wrapper() {
 make_site() {
 	WWW=$BATS_TEST_TMPDIR/www
 	mkdir -p "$WWW"
+	# www-data must reach the interpreter too; a checkout in a private
+	# directory (mktemp -d makes it 0700) hides it, so serve a copy then.
+	if ! runuser -u www-data -- test -x "$CGI" 2>/dev/null; then
+		install -m 755 "$CGI" "$BATS_TEST_TMPDIR/uwsgi-cgi"
+		CGI=$BATS_TEST_TMPDIR/uwsgi-cgi
+	fi
 	script "$WWW/app.cgi" "socket = 127.0.0.1:$UW_PORT" "timeout = 10"
 	script "$WWW/nph-app.cgi" "socket = 127.0.0.1:$UW_PORT"
 	script "$WWW/down.cgi" "socket = 127.0.0.1:$(free_port)"
