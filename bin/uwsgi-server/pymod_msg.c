@@ -160,10 +160,12 @@ static int check_mod(int v, const char *name)
 }
 
 /* Raise the exception that fits a failed exchange with `who`. */
-static PyObject *raise_net(const char *who, const up_err_t *e)
+/* tmo is the whole exchange's budget: the lib's own message names only
+ * what was left of it for the step that ran out. */
+static PyObject *raise_net(const char *who, const up_err_t *e, int tmo)
 {
 	if (e->code == UP_ETIMEDOUT)
-		return PyErr_Format(PyExc_TimeoutError, "%s: %s", who, e->msg);
+		return PyErr_Format(PyExc_TimeoutError, "%s: timed out after %d ms", who, tmo);
 	/* A bad address, an answer too big or in the wrong framing. */
 	if (e->code == UP_EADDR || e->code == UP_EINVAL || e->code == UP_ETOOBIG ||
 	    e->code == UP_EMODIFIER)
@@ -260,7 +262,7 @@ static PyObject *send_on_fd(int fd, const uint8_t *pkt, size_t n, int tmo)
 	rc = up_write_all(fd, pkt, n, tmo, NULL, &e);
 	Py_END_ALLOW_THREADS
 	if (rc < 0)
-		return raise_net("send_message", &e);
+		return raise_net("send_message", &e, tmo);
 	Py_RETURN_NONE;
 }
 
@@ -279,7 +281,7 @@ static PyObject *send_to_node(PyObject *node, const uint8_t *pkt, size_t n, int 
 	Py_END_ALLOW_THREADS
 	PyObject *r = NULL;
 	if (rc < 0)
-		raise_net(who, &e);
+		raise_net(who, &e, tmo);
 	else
 		r = msg_decode(is_message(pkt[0]) ? pkt[0] : 0, up_buf_head(&rp.data),
 			       rp.data.len);
@@ -347,7 +349,7 @@ static PyObject *m_recv_message(PyObject *self, PyObject *args, PyObject *kw)
 				   NULL, &e);
 	}
 	Py_END_ALLOW_THREADS
-	PyObject *obj = rc < 0 ? raise_net("recv_message", &e)
+	PyObject *obj = rc < 0 ? raise_net("recv_message", &e, tmo)
 		: msg_decode(h.modifier1, buf + UP_HEADER_SIZE, h.datasize);
 	free(buf);
 	PyObject *r = obj ? Py_BuildValue("(iiO)", h.modifier1, h.modifier2, obj) : NULL;

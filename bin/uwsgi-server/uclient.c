@@ -22,6 +22,9 @@ int uclient_send_err(const char *node, int timeout_ms, const void *pkt, size_t n
 	if (rc == 0) {
 		rc = up_read_exact(fd, raw, sizeof raw, up_ms_left(end), up_addr_str(&a), e);
 	}
+	if (rc == UP_ETIMEDOUT)
+		/* Name the budget the caller gave, not what the read had left. */
+		up_err_set(e, rc, "read %s: timed out after %d ms", up_addr_str(&a), timeout_ms);
 	if (rc < 0) {
 		close(fd);
 		return -1;
