@@ -105,17 +105,16 @@ static int stop_at_script(struct up_opt_run *r, const char *arg)
 	return 1;
 }
 
-#define F(f) offsetof(struct conf, f)
-#define REQ UP_ARG_REQUIRED
+#define UP_OPT_TARGET struct conf
 
 static const struct up_opt table[] = {
-	{ 0, "socket", 's', REQ, "ADDR", "the uwsgi backend: host:port, [v6]:port, /path or @name", set_socket, NULL, F(socket), 0, 0, NULL },
-	{ 0, "modifier1", 'm', REQ, "N|NAME", "modifier1 of the request (default 0, wsgi)", set_modifier1, NULL, F(modifier1), 0, 0, NULL },
-	{ 0, "modifier2", 0, REQ, "N", "modifier2 of the request (default 0)", set_modifier2, NULL, F(modifier2), 0, 0, NULL },
-	{ 0, "timeout", 't', REQ, "S", "longest the backend may stay silent (default 60; 0: none)", set_seconds, NULL, F(timeout_ms), 0, 0, NULL },
-	{ 0, "connect-timeout", 0, REQ, "S", "limit for connecting (default 5)", set_seconds, NULL, F(connect_timeout_ms), 0, 0, NULL },
-	{ 0, "var", 0, REQ, "KEY=VALUE", "add or replace a var (repeatable)", set_var, NULL, F(vars), 0, 0, NULL },
-	{ 0, "pass", 0, REQ, "NAME[*]", "also forward this environment variable (repeatable)", set_pass, NULL, F(pass), 0, 0, NULL },
+	{ 0, "socket", 's', UP_ARG_REQUIRED, "ADDR", "the uwsgi backend: host:port, [v6]:port, /path or @name", set_socket, NULL, UP_OPT_FIELD(socket), 0, 0, NULL },
+	{ 0, "modifier1", 'm', UP_ARG_REQUIRED, "N|NAME", "modifier1 of the request (default 0, wsgi)", set_modifier1, NULL, UP_OPT_FIELD(modifier1), 0, 0, NULL },
+	{ 0, "modifier2", 0, UP_ARG_REQUIRED, "N", "modifier2 of the request (default 0)", set_modifier2, NULL, UP_OPT_FIELD(modifier2), 0, 0, NULL },
+	{ 0, "timeout", 't', UP_ARG_REQUIRED, "S", "longest the backend may stay silent (default 60; 0: none)", set_seconds, NULL, UP_OPT_FIELD(timeout_ms), 0, 0, NULL },
+	{ 0, "connect-timeout", 0, UP_ARG_REQUIRED, "S", "limit for connecting (default 5)", set_seconds, NULL, UP_OPT_FIELD(connect_timeout_ms), 0, 0, NULL },
+	{ 0, "var", 0, UP_ARG_REQUIRED, "KEY=VALUE", "add or replace a var (repeatable)", set_var, NULL, UP_OPT_FIELD(vars), 0, 0, NULL },
+	{ 0, "pass", 0, UP_ARG_REQUIRED, "NAME[*]", "also forward this environment variable (repeatable)", set_pass, NULL, UP_OPT_FIELD(pass), 0, 0, NULL },
 	{ 0, "help", 'h', UP_ARG_NONE, NULL, "show this help and exit", up_opt_set_help, NULL, 0, 0, 0, NULL },
 	{ 0, "version", 'V', UP_ARG_NONE, NULL, "show the version and exit", up_opt_set_version, NULL, 0, 0, 0, NULL },
 };

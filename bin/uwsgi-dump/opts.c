@@ -51,41 +51,33 @@ static int set_detect(struct up_opt_run *r, const struct up_opt *opt, const char
 	return 0;
 }
 
-#define F(field) offsetof(struct dump_opts, field)
-#define INT(f, lo, hi) up_opt_set_int, NULL, F(f), lo, hi, NULL
-#define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
-#define SIZE(f, lo) up_opt_set_size, NULL, F(f), lo, (long long)(SIZE_MAX >> 1), NULL
-#define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
-#define STR(f) up_opt_set_str, NULL, F(f), 0, 0, NULL
-#define CALL(fn) fn, NULL, 0, 0, 0, NULL
-#define REQ UP_ARG_REQUIRED
-#define NONE UP_ARG_NONE
+#define UP_OPT_TARGET struct dump_opts
 
 static const struct up_opt table[] = {
-	{ GRP_INPUT, "read", 'r', REQ, "FILE", "read a pcap or pcapng file ('-' for stdin)", STR(cap.file) },
-	{ GRP_INPUT, "interface", 'i', REQ, "IFACE", "capture live (needs root or CAP_NET_RAW)", STR(cap.iface) },
-	{ GRP_INPUT, "exchanges", 'c', REQ, "N", "stop after N exchanges", LL(count, 1, 2000000000) },
-	{ GRP_INPUT, "snapshot-length", 's', REQ, "SNAPLEN", "bytes captured per packet, live (default 262144)", INT(cap.snaplen, 64, 262144) },
-	{ GRP_INPUT, "port", 'p', REQ, "PORT", "TCP/UDP port carrying uwsgi (repeatable; default 3031)", set_port, NULL, F(port), 1, 65535, NULL },
-	{ GRP_INPUT, "detect", 0, NONE, NULL, "look at the first bytes of streams on other ports too", set_detect, NULL, 0, 1, 0, NULL },
-	{ GRP_INPUT, "no-detect", 0, NONE, NULL, "only the ports given (or 3031)", set_detect, NULL, 0, 0, 0, NULL },
+	{ GRP_INPUT, "read", 'r', UP_ARG_REQUIRED, "FILE", "read a pcap or pcapng file ('-' for stdin)", UP_OPT_STR(cap.file) },
+	{ GRP_INPUT, "interface", 'i', UP_ARG_REQUIRED, "IFACE", "capture live (needs root or CAP_NET_RAW)", UP_OPT_STR(cap.iface) },
+	{ GRP_INPUT, "exchanges", 'c', UP_ARG_REQUIRED, "N", "stop after N exchanges", UP_OPT_LL(count, 1, 2000000000) },
+	{ GRP_INPUT, "snapshot-length", 's', UP_ARG_REQUIRED, "SNAPLEN", "bytes captured per packet, live (default 262144)", UP_OPT_INT(cap.snaplen, 64, 262144) },
+	{ GRP_INPUT, "port", 'p', UP_ARG_REQUIRED, "PORT", "TCP/UDP port carrying uwsgi (repeatable; default 3031)", set_port, NULL, UP_OPT_FIELD(port), 1, 65535, NULL },
+	{ GRP_INPUT, "detect", 0, UP_ARG_NONE, NULL, "look at the first bytes of streams on other ports too", set_detect, NULL, 0, 1, 0, NULL },
+	{ GRP_INPUT, "no-detect", 0, UP_ARG_NONE, NULL, "only the ports given (or 3031)", set_detect, NULL, 0, 0, 0, NULL },
 
-	{ GRP_OUTPUT, "verbose", 'v', NONE, NULL, "every var and response header", FLAG(verbose) },
-	{ GRP_OUTPUT, "hex", 'X', NONE, NULL, "bodies in hex and ASCII", FLAG(hex) },
-	{ GRP_OUTPUT, "ascii", 'A', NONE, NULL, "bodies in ASCII", FLAG(ascii) },
-	{ GRP_OUTPUT, "time-format", 't', NONE, NULL, "no time; -tt epoch; -ttt delta; -tttt date and time", CALL(set_ts) },
-	{ GRP_OUTPUT, "numeric", 'n', NONE, NULL, "no name resolution (the default: always numeric)", FLAG(numeric) },
-	{ GRP_OUTPUT, "line-buffered", 'l', NONE, NULL, "line-buffered output", FLAG(line_buffered) },
-	{ GRP_OUTPUT, "json", 0, NONE, NULL, "one JSON object per line", FLAG(json) },
-	{ GRP_OUTPUT, "summary", 0, NONE, NULL, "a report at the end instead of the lines", FLAG(summary) },
-	{ GRP_OUTPUT, "top", 0, REQ, "N", "URIs in the summary (default 10)", INT(top, 0, 100000) },
+	{ GRP_OUTPUT, "verbose", 'v', UP_ARG_NONE, NULL, "every var and response header", UP_OPT_FLAG(verbose) },
+	{ GRP_OUTPUT, "hex", 'X', UP_ARG_NONE, NULL, "bodies in hex and ASCII", UP_OPT_FLAG(hex) },
+	{ GRP_OUTPUT, "ascii", 'A', UP_ARG_NONE, NULL, "bodies in ASCII", UP_OPT_FLAG(ascii) },
+	{ GRP_OUTPUT, "time-format", 't', UP_ARG_NONE, NULL, "no time; -tt epoch; -ttt delta; -tttt date and time", UP_OPT_CALL(set_ts) },
+	{ GRP_OUTPUT, "numeric", 'n', UP_ARG_NONE, NULL, "no name resolution (the default: always numeric)", UP_OPT_FLAG(numeric) },
+	{ GRP_OUTPUT, "line-buffered", 'l', UP_ARG_NONE, NULL, "line-buffered output", UP_OPT_FLAG(line_buffered) },
+	{ GRP_OUTPUT, "json", 0, UP_ARG_NONE, NULL, "one JSON object per line", UP_OPT_FLAG(json) },
+	{ GRP_OUTPUT, "summary", 0, UP_ARG_NONE, NULL, "a report at the end instead of the lines", UP_OPT_FLAG(summary) },
+	{ GRP_OUTPUT, "top", 0, UP_ARG_REQUIRED, "N", "URIs in the summary (default 10)", UP_OPT_INT(top, 0, 100000) },
 
-	{ GRP_LIMITS, "max-flow-bytes", 0, REQ, "N", "memory one connection may hold (default 4M)", SIZE(max_flow, 128 * 1024) },
-	{ GRP_LIMITS, "max-total-bytes", 0, REQ, "N", "memory all connections may hold (default 256M)", SIZE(max_total, 128 * 1024) },
-	{ GRP_LIMITS, "flow-timeout", 0, REQ, "S", "close a connection idle this long (default 120)", LL(flow_timeout, 1, 86400) },
-	{ GRP_LIMITS, "dump-streams", 0, REQ, "DIR", "write each connection's reassembled bytes to DIR", STR(dump_dir) },
-	{ GRP_LIMITS, "help", 'h', NONE, NULL, "this help", CALL(up_opt_set_help) },
-	{ GRP_LIMITS, "version", 'V', NONE, NULL, "the version", CALL(up_opt_set_version) },
+	{ GRP_LIMITS, "max-flow-bytes", 0, UP_ARG_REQUIRED, "N", "memory one connection may hold (default 4M)", UP_OPT_SIZE(max_flow, 128 * 1024, (long long)(SIZE_MAX >> 1)) },
+	{ GRP_LIMITS, "max-total-bytes", 0, UP_ARG_REQUIRED, "N", "memory all connections may hold (default 256M)", UP_OPT_SIZE(max_total, 128 * 1024, (long long)(SIZE_MAX >> 1)) },
+	{ GRP_LIMITS, "flow-timeout", 0, UP_ARG_REQUIRED, "S", "close a connection idle this long (default 120)", UP_OPT_LL(flow_timeout, 1, 86400) },
+	{ GRP_LIMITS, "dump-streams", 0, UP_ARG_REQUIRED, "DIR", "write each connection's reassembled bytes to DIR", UP_OPT_STR(dump_dir) },
+	{ GRP_LIMITS, "help", 'h', UP_ARG_NONE, NULL, "this help", UP_OPT_CALL(up_opt_set_help) },
+	{ GRP_LIMITS, "version", 'V', UP_ARG_NONE, NULL, "the version", UP_OPT_CALL(up_opt_set_version) },
 };
 
 #define NOPTS (sizeof table / sizeof table[0])

@@ -18,56 +18,48 @@ static const char *const groups[] = {
 	[GRP_MISC] = "Stats, logs and files",
 };
 
-#define F(field) offsetof(struct conf, field)
-#define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
-#define MSEC(f, lo, hi) up_opt_set_msec, NULL, F(f), (lo), (hi) * 1000LL, NULL
-#define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
-#define STR(f) up_opt_set_str, NULL, F(f), 0, 0, NULL
-#define LIST(f) up_opt_set_list, NULL, F(f), 0, 0, NULL
-#define ACTION(fn) fn, NULL, 0, 0, 0, NULL
-#define ALIAS(target) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
-#define REQ UP_ARG_REQUIRED
+#define UP_OPT_TARGET struct conf
 
 /* --balance's values, in enum balance order (the metavar lists them for
  * up_opt_set_choice). */
 static const char *const balances[] = { "rr", "lc", "hash" };
 
 static const struct up_opt table[] = {
-	{ GRP_FRONT, "uwsgi-socket", 's', REQ, "ADDR", "accept the uwsgi protocol on ADDR (repeatable)", LIST(uwsgi_sockets) },
-	{ GRP_FRONT, "socket", 0, ALIAS("uwsgi-socket") },
-	{ GRP_FRONT, "fastrouter", 0, ALIAS("uwsgi-socket") },
-	{ GRP_FRONT, "http-socket", 0, REQ, "ADDR", "accept HTTP/1.1 on ADDR (repeatable)", LIST(http_sockets) },
-	{ GRP_FRONT, "http", 0, ALIAS("http-socket") },
-	{ GRP_FRONT, "listen", 'l', REQ, "N", "listen backlog of each socket (default 1024)", LL(listen, 1, 65535) },
-	{ GRP_FRONT, "max-conns", 0, REQ, "N", "client connections at once; more get 503 (default 10000)", LL(max_conns, 1, 1000000) },
-	{ GRP_FRONT, "buffer-size", 'b', REQ, "BYTES", "largest vars block or HTTP head (default 8192)", LL(buffer_size, 512, 65535) },
+	{ GRP_FRONT, "uwsgi-socket", 's', UP_ARG_REQUIRED, "ADDR", "accept the uwsgi protocol on ADDR (repeatable)", UP_OPT_LIST(uwsgi_sockets) },
+	{ GRP_FRONT, "socket", 0, UP_OPT_ALIAS("uwsgi-socket") },
+	{ GRP_FRONT, "fastrouter", 0, UP_OPT_ALIAS("uwsgi-socket") },
+	{ GRP_FRONT, "http-socket", 0, UP_ARG_REQUIRED, "ADDR", "accept HTTP/1.1 on ADDR (repeatable)", UP_OPT_LIST(http_sockets) },
+	{ GRP_FRONT, "http", 0, UP_OPT_ALIAS("http-socket") },
+	{ GRP_FRONT, "listen", 'l', UP_ARG_REQUIRED, "N", "listen backlog of each socket (default 1024)", UP_OPT_LL(listen, 1, 65535) },
+	{ GRP_FRONT, "max-conns", 0, UP_ARG_REQUIRED, "N", "client connections at once; more get 503 (default 10000)", UP_OPT_LL(max_conns, 1, 1000000) },
+	{ GRP_FRONT, "buffer-size", 'b', UP_ARG_REQUIRED, "BYTES", "largest vars block or HTTP head (default 8192)", UP_OPT_LL(buffer_size, 512, 65535) },
 
-	{ GRP_BACKENDS, "to", 0, REQ, "ADDR", "a node of the static pool (repeatable)", LIST(to) },
-	{ GRP_BACKENDS, "fastrouter-to", 0, ALIAS("to") },
-	{ GRP_BACKENDS, "http-to", 0, ALIAS("to") },
-	{ GRP_BACKENDS, "balance", 0, REQ, "rr|lc|hash", "round robin, least connections or hash (default rr)", up_opt_set_choice, NULL, F(balance), 0, 0, NULL },
-	{ GRP_BACKENDS, "hash-key", 0, REQ, "VAR", "the var --balance hash hashes (default REMOTE_ADDR)", STR(hash_key) },
-	{ GRP_BACKENDS, "subscription-server", 0, REQ, "ADDR", "UDP address (or multicast group) for subscriptions", STR(subscription_server) },
-	{ GRP_BACKENDS, "fastrouter-subscription-server", 0, ALIAS("subscription-server") },
-	{ GRP_BACKENDS, "http-subscription-server", 0, ALIAS("subscription-server") },
-	{ GRP_BACKENDS, "subscription-timeout", 0, REQ, "SECONDS", "forget a node not refreshed for this long (default 30)", MSEC(subscription_timeout, 100, 86400) },
-	{ GRP_BACKENDS, "subscription-tolerance", 0, ALIAS("subscription-timeout") },
+	{ GRP_BACKENDS, "to", 0, UP_ARG_REQUIRED, "ADDR", "a node of the static pool (repeatable)", UP_OPT_LIST(to) },
+	{ GRP_BACKENDS, "fastrouter-to", 0, UP_OPT_ALIAS("to") },
+	{ GRP_BACKENDS, "http-to", 0, UP_OPT_ALIAS("to") },
+	{ GRP_BACKENDS, "balance", 0, UP_ARG_REQUIRED, "rr|lc|hash", "round robin, least connections or hash (default rr)", up_opt_set_choice, NULL, UP_OPT_FIELD(balance), 0, 0, NULL },
+	{ GRP_BACKENDS, "hash-key", 0, UP_ARG_REQUIRED, "VAR", "the var --balance hash hashes (default REMOTE_ADDR)", UP_OPT_STR(hash_key) },
+	{ GRP_BACKENDS, "subscription-server", 0, UP_ARG_REQUIRED, "ADDR", "UDP address (or multicast group) for subscriptions", UP_OPT_STR(subscription_server) },
+	{ GRP_BACKENDS, "fastrouter-subscription-server", 0, UP_OPT_ALIAS("subscription-server") },
+	{ GRP_BACKENDS, "http-subscription-server", 0, UP_OPT_ALIAS("subscription-server") },
+	{ GRP_BACKENDS, "subscription-timeout", 0, UP_ARG_REQUIRED, "SECONDS", "forget a node not refreshed for this long (default 30)", UP_OPT_MSEC(subscription_timeout, 100, 86400 * 1000LL) },
+	{ GRP_BACKENDS, "subscription-tolerance", 0, UP_OPT_ALIAS("subscription-timeout") },
 
-	{ GRP_HEALTH, "check-interval", 0, REQ, "SECONDS", "ping every node this often; 0: never (default 10)", MSEC(check_interval, 0, 86400) },
-	{ GRP_HEALTH, "check-timeout", 0, REQ, "SECONDS", "a ping unanswered this long fails (default 2)", MSEC(check_timeout, 10, 3600) },
-	{ GRP_HEALTH, "connect-timeout", 0, REQ, "SECONDS", "give up connecting to a node (default 3)", MSEC(connect_timeout, 10, 3600) },
-	{ GRP_HEALTH, "timeout", 't', REQ, "SECONDS", "close a connection idle this long (default 60)", MSEC(timeout, 100, 86400) },
-	{ GRP_HEALTH, "fastrouter-timeout", 0, ALIAS("timeout") },
-	{ GRP_HEALTH, "drain-timeout", 0, REQ, "SECONDS", "on SIGTERM/SIGINT wait this long for open requests (default 30)", MSEC(drain_timeout, 0, 86400) },
+	{ GRP_HEALTH, "check-interval", 0, UP_ARG_REQUIRED, "SECONDS", "ping every node this often; 0: never (default 10)", UP_OPT_MSEC(check_interval, 0, 86400 * 1000LL) },
+	{ GRP_HEALTH, "check-timeout", 0, UP_ARG_REQUIRED, "SECONDS", "a ping unanswered this long fails (default 2)", UP_OPT_MSEC(check_timeout, 10, 3600 * 1000LL) },
+	{ GRP_HEALTH, "connect-timeout", 0, UP_ARG_REQUIRED, "SECONDS", "give up connecting to a node (default 3)", UP_OPT_MSEC(connect_timeout, 10, 3600 * 1000LL) },
+	{ GRP_HEALTH, "timeout", 't', UP_ARG_REQUIRED, "SECONDS", "close a connection idle this long (default 60)", UP_OPT_MSEC(timeout, 100, 86400 * 1000LL) },
+	{ GRP_HEALTH, "fastrouter-timeout", 0, UP_OPT_ALIAS("timeout") },
+	{ GRP_HEALTH, "drain-timeout", 0, UP_ARG_REQUIRED, "SECONDS", "on SIGTERM/SIGINT wait this long for open requests (default 30)", UP_OPT_MSEC(drain_timeout, 0, 86400 * 1000LL) },
 
-	{ GRP_MISC, "stats", 0, REQ, "ADDR", "serve the stats JSON on ADDR", STR(stats) },
-	{ GRP_MISC, "fastrouter-stats", 0, ALIAS("stats") },
-	{ GRP_MISC, "stats-server", 0, ALIAS("stats") },
-	{ GRP_MISC, "log-requests", 0, UP_ARG_NONE, NULL, "log one line per proxied request", FLAG(log_requests) },
-	{ GRP_MISC, "pidfile", 0, REQ, "FILE", "write the process id to FILE", STR(pidfile) },
-	{ GRP_MISC, "ini", 0, REQ, "FILE[:SECTION]", "load options from section [uwsgi-proxy] of FILE", ACTION(up_opt_set_ini) },
-	{ GRP_MISC, "help", 'h', UP_ARG_NONE, NULL, "show this help and exit", ACTION(up_opt_set_help) },
-	{ GRP_MISC, "version", 'V', UP_ARG_NONE, NULL, "show the version and exit", ACTION(up_opt_set_version) },
+	{ GRP_MISC, "stats", 0, UP_ARG_REQUIRED, "ADDR", "serve the stats JSON on ADDR", UP_OPT_STR(stats) },
+	{ GRP_MISC, "fastrouter-stats", 0, UP_OPT_ALIAS("stats") },
+	{ GRP_MISC, "stats-server", 0, UP_OPT_ALIAS("stats") },
+	{ GRP_MISC, "log-requests", 0, UP_ARG_NONE, NULL, "log one line per proxied request", UP_OPT_FLAG(log_requests) },
+	{ GRP_MISC, "pidfile", 0, UP_ARG_REQUIRED, "FILE", "write the process id to FILE", UP_OPT_STR(pidfile) },
+	{ GRP_MISC, "ini", 0, UP_ARG_REQUIRED, "FILE[:SECTION]", "load options from section [uwsgi-proxy] of FILE", UP_OPT_CALL(up_opt_set_ini) },
+	{ GRP_MISC, "help", 'h', UP_ARG_NONE, NULL, "show this help and exit", UP_OPT_CALL(up_opt_set_help) },
+	{ GRP_MISC, "version", 'V', UP_ARG_NONE, NULL, "show the version and exit", UP_OPT_CALL(up_opt_set_version) },
 };
 
 #define NOPTS (sizeof table / sizeof table[0])

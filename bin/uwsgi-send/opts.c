@@ -72,55 +72,45 @@ static int set_modifier1(struct up_opt_run *r, const struct up_opt *opt, const c
 	return 0;
 }
 
-#define F(field) offsetof(struct send_opts, field)
-#define INT(f, lo, hi) up_opt_set_int, NULL, F(f), lo, hi, NULL
-#define LL(f, lo, hi) up_opt_set_ll, NULL, F(f), lo, hi, NULL
-#define MSEC(f, hi) up_opt_set_msec, NULL, F(f), 0, (hi) * 1000LL, NULL
-#define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
-#define STR(f) up_opt_set_str, NULL, F(f), 0, 0, NULL
-#define LIST(f) up_opt_set_list, NULL, F(f), 0, 0, NULL
+#define UP_OPT_TARGET struct send_opts
 #define MODE(m) set_mode, NULL, 0, m, 0, NULL
-#define CALL(fn) fn, NULL, 0, 0, 0, NULL
-#define ALIAS(target) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
-#define REQ UP_ARG_REQUIRED
-#define NONE UP_ARG_NONE
 
 static const struct up_opt table[] = {
-	{ GRP_REQUEST, "request", 'X', REQ, "METHOD", "method (default GET, POST with -d, HEAD with -I)", STR(method) },
-	{ GRP_REQUEST, "header", 'H', REQ, "'N: v'", "add a header (HTTP_N); 'N:' removes one, 'N;' sends it empty", LIST(headers) },
-	{ GRP_REQUEST, "data", 'd', UP_ARG_MAYBE_EMPTY, "DATA|@FILE|@-", "body, bytes untouched (--data-binary is the same)", LIST(data) },
-	{ GRP_REQUEST, "data-binary", 0, ALIAS("data") },
-	{ GRP_REQUEST, "var", 0, REQ, "KEY=VALUE", "add or replace any var (empty VALUE allowed)", LIST(vars) },
-	{ GRP_REQUEST, "host", 0, REQ, "NAME", "Host header and SERVER_NAME", STR(host) },
-	{ GRP_REQUEST, "include", 'i', NONE, NULL, "print the status line and headers too", FLAG(include) },
-	{ GRP_REQUEST, "head", 'I', NONE, NULL, "send HEAD and print the head only", FLAG(head) },
-	{ GRP_REQUEST, "output", 'o', REQ, "FILE", "write the body to FILE", STR(output) },
-	{ GRP_REQUEST, "fail", 'f', NONE, NULL, "exit 22 on status >= 400, print no body", FLAG(fail) },
+	{ GRP_REQUEST, "request", 'X', UP_ARG_REQUIRED, "METHOD", "method (default GET, POST with -d, HEAD with -I)", UP_OPT_STR(method) },
+	{ GRP_REQUEST, "header", 'H', UP_ARG_REQUIRED, "'N: v'", "add a header (HTTP_N); 'N:' removes one, 'N;' sends it empty", UP_OPT_LIST(headers) },
+	{ GRP_REQUEST, "data", 'd', UP_ARG_MAYBE_EMPTY, "DATA|@FILE|@-", "body, bytes untouched (--data-binary is the same)", UP_OPT_LIST(data) },
+	{ GRP_REQUEST, "data-binary", 0, UP_OPT_ALIAS("data") },
+	{ GRP_REQUEST, "var", 0, UP_ARG_REQUIRED, "KEY=VALUE", "add or replace any var (empty VALUE allowed)", UP_OPT_LIST(vars) },
+	{ GRP_REQUEST, "host", 0, UP_ARG_REQUIRED, "NAME", "Host header and SERVER_NAME", UP_OPT_STR(host) },
+	{ GRP_REQUEST, "include", 'i', UP_ARG_NONE, NULL, "print the status line and headers too", UP_OPT_FLAG(include) },
+	{ GRP_REQUEST, "head", 'I', UP_ARG_NONE, NULL, "send HEAD and print the head only", UP_OPT_FLAG(head) },
+	{ GRP_REQUEST, "output", 'o', UP_ARG_REQUIRED, "FILE", "write the body to FILE", UP_OPT_STR(output) },
+	{ GRP_REQUEST, "fail", 'f', UP_ARG_NONE, NULL, "exit 22 on status >= 400, print no body", UP_OPT_FLAG(fail) },
 
-	{ GRP_OTHER, "ping", 0, NONE, NULL, "modifier1 100; prints PONG", MODE(MODE_PING) },
-	{ GRP_OTHER, "rpc", 0, NONE, NULL, "modifier1 173: call NAME(ARG...) and print the result", MODE(MODE_RPC) },
-	{ GRP_OTHER, "signal", 0, REQ, "N", "modifier1 110: raise uwsgi signal N on the node", set_signal, NULL, F(signum), 0, 255, NULL },
-	{ GRP_OTHER, "spool", 0, NONE, NULL, "modifier1 17: enqueue a spooler job", MODE(MODE_SPOOL) },
-	{ GRP_OTHER, "echo", 0, UP_ARG_MAYBE_EMPTY, "DATA", "modifier1 101: print what comes back (exit 4 if it differs)", set_echo, NULL, F(echo), 0, 0, NULL },
-	{ GRP_OTHER, "reload", 0, NONE, NULL, "modifier1 98: ask for a graceful reload (exit 0 when confirmed)", MODE(MODE_RELOAD) },
-	{ GRP_OTHER, "brutal-reload", 0, NONE, NULL, "modifier1 97: ask for a brutal reload", CALL(set_brutal) },
-	{ GRP_OTHER, "modifier1", 'm', REQ, "N|NAME", "raw request with this modifier1; prints the answer's bytes", CALL(set_modifier1) },
-	{ GRP_OTHER, "modifier2", 0, REQ, "N", "modifier2 of a raw request (default 0)", INT(modifier2, 0, 255) },
-	{ GRP_OTHER, "body-file", 0, REQ, "FILE", "bytes sent after the vars of a raw request", STR(body_file) },
-	{ GRP_OTHER, "write-packet", 0, REQ, "FILE", "write the encoded packet to FILE (- for stdout), send nothing", STR(write_packet) },
+	{ GRP_OTHER, "ping", 0, UP_ARG_NONE, NULL, "modifier1 100; prints PONG", MODE(MODE_PING) },
+	{ GRP_OTHER, "rpc", 0, UP_ARG_NONE, NULL, "modifier1 173: call NAME(ARG...) and print the result", MODE(MODE_RPC) },
+	{ GRP_OTHER, "signal", 0, UP_ARG_REQUIRED, "N", "modifier1 110: raise uwsgi signal N on the node", set_signal, NULL, UP_OPT_FIELD(signum), 0, 255, NULL },
+	{ GRP_OTHER, "spool", 0, UP_ARG_NONE, NULL, "modifier1 17: enqueue a spooler job", MODE(MODE_SPOOL) },
+	{ GRP_OTHER, "echo", 0, UP_ARG_MAYBE_EMPTY, "DATA", "modifier1 101: print what comes back (exit 4 if it differs)", set_echo, NULL, UP_OPT_FIELD(echo), 0, 0, NULL },
+	{ GRP_OTHER, "reload", 0, UP_ARG_NONE, NULL, "modifier1 98: ask for a graceful reload (exit 0 when confirmed)", MODE(MODE_RELOAD) },
+	{ GRP_OTHER, "brutal-reload", 0, UP_ARG_NONE, NULL, "modifier1 97: ask for a brutal reload", UP_OPT_CALL(set_brutal) },
+	{ GRP_OTHER, "modifier1", 'm', UP_ARG_REQUIRED, "N|NAME", "raw request with this modifier1; prints the answer's bytes", UP_OPT_CALL(set_modifier1) },
+	{ GRP_OTHER, "modifier2", 0, UP_ARG_REQUIRED, "N", "modifier2 of a raw request (default 0)", UP_OPT_INT(modifier2, 0, 255) },
+	{ GRP_OTHER, "body-file", 0, UP_ARG_REQUIRED, "FILE", "bytes sent after the vars of a raw request", UP_OPT_STR(body_file) },
+	{ GRP_OTHER, "write-packet", 0, UP_ARG_REQUIRED, "FILE", "write the encoded packet to FILE (- for stdout), send nothing", UP_OPT_STR(write_packet) },
 
-	{ GRP_LOAD, "bench", 0, NONE, NULL, "send the request -n times over -c connections, report", FLAG(bench) },
-	{ GRP_LOAD, "requests", 'n', REQ, "N", "requests in all (default 1000)", LL(count, 1, 1000000000) },
-	{ GRP_LOAD, "concurrency", 'c', REQ, "C", "connections at once (default 10)", INT(concurrency, 1, 10000) },
+	{ GRP_LOAD, "bench", 0, UP_ARG_NONE, NULL, "send the request -n times over -c connections, report", UP_OPT_FLAG(bench) },
+	{ GRP_LOAD, "requests", 'n', UP_ARG_REQUIRED, "N", "requests in all (default 1000)", UP_OPT_LL(count, 1, 1000000000) },
+	{ GRP_LOAD, "concurrency", 'c', UP_ARG_REQUIRED, "C", "connections at once (default 10)", UP_OPT_INT(concurrency, 1, 10000) },
 
-	{ GRP_COMMON, "connect-timeout", 0, REQ, "S", "limit for connecting (default 5; fractions allowed)", MSEC(connect_timeout_ms, 86400) },
-	{ GRP_COMMON, "timeout", 't', REQ, "S", "limit for the whole exchange (--max-time; default none)", MSEC(timeout_ms, 86400) },
-	{ GRP_COMMON, "max-time", 0, ALIAS("timeout") },
-	{ GRP_COMMON, "silent", 's', NONE, NULL, "no error messages", FLAG(silent) },
-	{ GRP_COMMON, "show-error", 'S', NONE, NULL, "error messages even with -s", FLAG(show_error) },
-	{ GRP_COMMON, "verbose", 'v', NONE, NULL, "print the vars sent ('> ') and the answer's head ('< ')", FLAG(verbose) },
-	{ GRP_COMMON, "help", 'h', NONE, NULL, "this help", CALL(up_opt_set_help) },
-	{ GRP_COMMON, "version", 'V', NONE, NULL, "the version", CALL(up_opt_set_version) },
+	{ GRP_COMMON, "connect-timeout", 0, UP_ARG_REQUIRED, "S", "limit for connecting (default 5; fractions allowed)", UP_OPT_MSEC(connect_timeout_ms, 0, 86400 * 1000LL) },
+	{ GRP_COMMON, "timeout", 't', UP_ARG_REQUIRED, "S", "limit for the whole exchange (--max-time; default none)", UP_OPT_MSEC(timeout_ms, 0, 86400 * 1000LL) },
+	{ GRP_COMMON, "max-time", 0, UP_OPT_ALIAS("timeout") },
+	{ GRP_COMMON, "silent", 's', UP_ARG_NONE, NULL, "no error messages", UP_OPT_FLAG(silent) },
+	{ GRP_COMMON, "show-error", 'S', UP_ARG_NONE, NULL, "error messages even with -s", UP_OPT_FLAG(show_error) },
+	{ GRP_COMMON, "verbose", 'v', UP_ARG_NONE, NULL, "print the vars sent ('> ') and the answer's head ('< ')", UP_OPT_FLAG(verbose) },
+	{ GRP_COMMON, "help", 'h', UP_ARG_NONE, NULL, "this help", UP_OPT_CALL(up_opt_set_help) },
+	{ GRP_COMMON, "version", 'V', UP_ARG_NONE, NULL, "the version", UP_OPT_CALL(up_opt_set_version) },
 };
 
 #define NOPTS (sizeof table / sizeof table[0])

@@ -11,12 +11,6 @@
 
 #include "config.h"
 
-/* Short names for the argument kinds, so each row of the table fits on
- * one line. */
-#define ARG_NONE UP_ARG_NONE
-#define ARG_REQUIRED UP_ARG_REQUIRED
-#define ARG_OPTIONAL UP_ARG_OPTIONAL
-
 /* Headings of --help, in this order (config_help.c names them). */
 enum opt_group {
 	GROUP_SOCKETS, GROUP_PROCESSES, GROUP_APPS, GROUP_LIMITS, GROUP_HEALING,

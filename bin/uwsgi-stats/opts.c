@@ -142,36 +142,28 @@ static int set_range(struct up_opt_run *r, const struct up_opt *opt, const char 
 	return 0;
 }
 
-#define F(field) offsetof(struct stats_opts, field)
-#define MSEC(f, lo, hi) up_opt_set_msec, NULL, F(f), (lo), (hi) * 1000LL, NULL
-#define FLAG(f) up_opt_set_flag, NULL, F(f), 0, 0, NULL
-#define STR(f) up_opt_set_str, NULL, F(f), 0, 0, NULL
-#define CALL(fn) fn, NULL, 0, 0, 0, NULL
-#define ALIAS(target) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, target
-#define REQ UP_ARG_REQUIRED
-#define OPT UP_ARG_OPTIONAL
-#define NONE UP_ARG_NONE
+#define UP_OPT_TARGET struct stats_opts
 
 static const struct up_opt table[] = {
-	{ GRP_VIEWS, "json", 'j', NONE, NULL, "the document, normalised, as JSON", set_mode, NULL, 0, MODE_JSON, 0, NULL },
-	{ GRP_VIEWS, "watch", 0, OPT, "SECONDS", "redraw the summary in place every SECONDS (2); q quits", set_watch, NULL, F(watch_ms), 100, 86400 * 1000LL, NULL },
-	{ GRP_VIEWS, "interval", 'i', REQ, "SECONDS", "sample rates over SECONDS (default 1; 0 reads once)", MSEC(interval_ms, 0, 86400) },
-	{ GRP_VIEWS, "color", 0, OPT, "WHEN", "auto (default: a terminal, NO_COLOR unset), always, never", set_color, NULL, F(color), 0, 0, NULL },
-	{ GRP_VIEWS, "colour", 0, ALIAS("color") },
+	{ GRP_VIEWS, "json", 'j', UP_ARG_NONE, NULL, "the document, normalised, as JSON", set_mode, NULL, 0, MODE_JSON, 0, NULL },
+	{ GRP_VIEWS, "watch", 0, UP_ARG_OPTIONAL, "SECONDS", "redraw the summary in place every SECONDS (2); q quits", set_watch, NULL, UP_OPT_FIELD(watch_ms), 100, 86400 * 1000LL, NULL },
+	{ GRP_VIEWS, "interval", 'i', UP_ARG_REQUIRED, "SECONDS", "sample rates over SECONDS (default 1; 0 reads once)", UP_OPT_MSEC(interval_ms, 0, 86400 * 1000LL) },
+	{ GRP_VIEWS, "color", 0, UP_ARG_OPTIONAL, "WHEN", "auto (default: a terminal, NO_COLOR unset), always, never", set_color, NULL, UP_OPT_FIELD(color), 0, 0, NULL },
+	{ GRP_VIEWS, "colour", 0, UP_OPT_ALIAS("color") },
 
-	{ GRP_MONITORING, "nagios", 0, NONE, NULL, "one status line with perfdata", set_mode, NULL, 0, MODE_NAGIOS, 0, NULL },
-	{ GRP_MONITORING, "ping", 0, NONE, NULL, "ping a uwsgi socket (modifier1 100) instead", CALL(set_ping) },
-	{ GRP_MONITORING, "metric", 'm', REQ, "NAME", "the metric the -w/-c after it apply to (repeatable)", CALL(set_metric) },
-	{ GRP_MONITORING, "warning", 'w', REQ, "RANGE", "warning range: 10, 10:, ~:10, 10:20, @10:20", set_range, NULL, 0, 0, 0, NULL },
-	{ GRP_MONITORING, "critical", 'c', REQ, "RANGE", "critical range, same syntax", set_range, NULL, 0, 1, 0, NULL },
-	{ GRP_MONITORING, "hostname", 'H', REQ, "HOST", "with -p PORT: the address, as other plugins take it", STR(host) },
-	{ GRP_MONITORING, "port", 'p', REQ, "PORT", "the port of -H", STR(port) },
-	{ GRP_MONITORING, "verbose", 'v', NONE, NULL, "a line per worker or node after the status line", FLAG(verbose) },
-	{ GRP_MONITORING, "list-metrics", 0, NONE, NULL, "list the metrics and their units", FLAG(list_metrics) },
+	{ GRP_MONITORING, "nagios", 0, UP_ARG_NONE, NULL, "one status line with perfdata", set_mode, NULL, 0, MODE_NAGIOS, 0, NULL },
+	{ GRP_MONITORING, "ping", 0, UP_ARG_NONE, NULL, "ping a uwsgi socket (modifier1 100) instead", UP_OPT_CALL(set_ping) },
+	{ GRP_MONITORING, "metric", 'm', UP_ARG_REQUIRED, "NAME", "the metric the -w/-c after it apply to (repeatable)", UP_OPT_CALL(set_metric) },
+	{ GRP_MONITORING, "warning", 'w', UP_ARG_REQUIRED, "RANGE", "warning range: 10, 10:, ~:10, 10:20, @10:20", set_range, NULL, 0, 0, 0, NULL },
+	{ GRP_MONITORING, "critical", 'c', UP_ARG_REQUIRED, "RANGE", "critical range, same syntax", set_range, NULL, 0, 1, 0, NULL },
+	{ GRP_MONITORING, "hostname", 'H', UP_ARG_REQUIRED, "HOST", "with -p PORT: the address, as other plugins take it", UP_OPT_STR(host) },
+	{ GRP_MONITORING, "port", 'p', UP_ARG_REQUIRED, "PORT", "the port of -H", UP_OPT_STR(port) },
+	{ GRP_MONITORING, "verbose", 'v', UP_ARG_NONE, NULL, "a line per worker or node after the status line", UP_OPT_FLAG(verbose) },
+	{ GRP_MONITORING, "list-metrics", 0, UP_ARG_NONE, NULL, "list the metrics and their units", UP_OPT_FLAG(list_metrics) },
 
-	{ GRP_COMMON, "timeout", 't', REQ, "S[:STATE]", "limit for each read (default 10); STATE: the --nagios state then (unknown)", set_timeout, NULL, F(timeout_ms), 1, 86400 * 1000LL, NULL },
-	{ GRP_COMMON, "help", 'h', NONE, NULL, "this help", CALL(up_opt_set_help) },
-	{ GRP_COMMON, "version", 'V', NONE, NULL, "the version", CALL(up_opt_set_version) },
+	{ GRP_COMMON, "timeout", 't', UP_ARG_REQUIRED, "S[:STATE]", "limit for each read (default 10); STATE: the --nagios state then (unknown)", set_timeout, NULL, UP_OPT_FIELD(timeout_ms), 1, 86400 * 1000LL, NULL },
+	{ GRP_COMMON, "help", 'h', UP_ARG_NONE, NULL, "this help", UP_OPT_CALL(up_opt_set_help) },
+	{ GRP_COMMON, "version", 'V', UP_ARG_NONE, NULL, "the version", UP_OPT_CALL(up_opt_set_version) },
 };
 
 #define NOPTS (sizeof table / sizeof table[0])

@@ -28,19 +28,19 @@ struct target {
 	int choice;
 };
 
-#define F(f) offsetof(struct target, f)
+#define UP_OPT_TARGET struct target
 
 static const struct up_opt table[] = {
-	{ 0, "num", 'n', UP_ARG_REQUIRED, "N", "", up_opt_set_int, NULL, F(num), 0, 1000, NULL },
+	{ 0, "num", 'n', UP_ARG_REQUIRED, "N", "", up_opt_set_int, NULL, UP_OPT_FIELD(num), 0, 1000, NULL },
 	{ 0, "number", 0, UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, "num" },
-	{ 0, "big", 'B', UP_ARG_REQUIRED, "N", "", up_opt_set_ll, NULL, F(big), 0, 1LL << 62, NULL },
-	{ 0, "size", 'b', UP_ARG_REQUIRED, "B", "", up_opt_set_size, NULL, F(size), 1, 1 << 30, NULL },
-	{ 0, "wait", 'w', UP_ARG_REQUIRED, "S", "", up_opt_set_msec, NULL, F(ms), 0, 86400000, NULL },
-	{ 0, "flag", 'f', UP_ARG_NONE, NULL, "", up_opt_set_flag, NULL, F(flag), 0, 0, NULL },
-	{ 0, "str", 's', UP_ARG_REQUIRED, "S", "", up_opt_set_str, NULL, F(str), 0, 0, NULL },
-	{ 0, "opt", 'o', UP_ARG_OPTIONAL, "V", "", up_opt_set_str, NULL, F(opt), 0, 0, NULL },
-	{ 0, "list", 'l', UP_ARG_REQUIRED, "X", "", up_opt_set_list, NULL, F(list), 0, 0, NULL },
-	{ 0, "choice", 'c', UP_ARG_REQUIRED, "a|bb|ccc", "", up_opt_set_choice, NULL, F(choice), 0, 0, NULL },
+	{ 0, "big", 'B', UP_ARG_REQUIRED, "N", "", up_opt_set_ll, NULL, UP_OPT_FIELD(big), 0, 1LL << 62, NULL },
+	{ 0, "size", 'b', UP_ARG_REQUIRED, "B", "", up_opt_set_size, NULL, UP_OPT_FIELD(size), 1, 1 << 30, NULL },
+	{ 0, "wait", 'w', UP_ARG_REQUIRED, "S", "", up_opt_set_msec, NULL, UP_OPT_FIELD(ms), 0, 86400000, NULL },
+	{ 0, "flag", 'f', UP_ARG_NONE, NULL, "", up_opt_set_flag, NULL, UP_OPT_FIELD(flag), 0, 0, NULL },
+	{ 0, "str", 's', UP_ARG_REQUIRED, "S", "", up_opt_set_str, NULL, UP_OPT_FIELD(str), 0, 0, NULL },
+	{ 0, "opt", 'o', UP_ARG_OPTIONAL, "V", "", up_opt_set_str, NULL, UP_OPT_FIELD(opt), 0, 0, NULL },
+	{ 0, "list", 'l', UP_ARG_REQUIRED, "X", "", up_opt_set_list, NULL, UP_OPT_FIELD(list), 0, 0, NULL },
+	{ 0, "choice", 'c', UP_ARG_REQUIRED, "a|bb|ccc", "", up_opt_set_choice, NULL, UP_OPT_FIELD(choice), 0, 0, NULL },
 	{ 0, "help", 'h', UP_ARG_NONE, NULL, "", up_opt_set_help, NULL, 0, 0, 0, NULL },
 };
 

@@ -28,22 +28,21 @@ struct target {
 enum { G_NUMBERS, G_REST };
 static const char *const groups[] = { "Numbers", "The rest" };
 
-#define F(f) offsetof(struct target, f)
-#define ALIAS(to) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, to
+#define UP_OPT_TARGET struct target
 
 static const struct up_opt table[] = {
-	{ G_NUMBERS, "number", 'n', UP_ARG_REQUIRED, "N", "a number", up_opt_set_int, up_opt_print_int, F(num), 1, 100, NULL },
-	{ G_NUMBERS, "num-alias", 0, ALIAS("number") },
-	{ G_NUMBERS, "big", 0, UP_ARG_REQUIRED, "N", "a big one", up_opt_set_ll, up_opt_print_ll, F(big), 0, LLONG_MAX, NULL },
-	{ G_NUMBERS, "size", 'b', UP_ARG_REQUIRED, "BYTES", "bytes", up_opt_set_size, up_opt_print_size, F(size), 1, 1 << 20, NULL },
-	{ G_REST, "wait", 0, UP_ARG_REQUIRED, "SECONDS", "seconds", up_opt_set_msec, NULL, F(wait_ms), 10, 10000, NULL },
-	{ G_REST, "flag", 'f', UP_ARG_NONE, NULL, "a flag", up_opt_set_flag, up_opt_print_flag, F(flag), 0, 0, NULL },
-	{ G_REST, "other", 'g', UP_ARG_NONE, NULL, "another", up_opt_set_flag, up_opt_print_flag, F(other), 0, 0, NULL },
-	{ G_REST, "name", 0, UP_ARG_REQUIRED, "S", "a string", up_opt_set_str, up_opt_print_str, F(name), 0, 0, NULL },
-	{ G_REST, "body", 0, UP_ARG_MAYBE_EMPTY, "DATA", "may be empty", up_opt_set_str, NULL, F(body), 0, 0, NULL },
-	{ G_REST, "opt", 'o', UP_ARG_OPTIONAL, "V", "optional", up_opt_set_str, up_opt_print_str, F(opt), 0, 0, NULL },
-	{ G_REST, "item", 'i', UP_ARG_REQUIRED, "X", "repeatable", up_opt_set_list, up_opt_print_list, F(items), 0, 0, NULL },
-	{ G_REST, "mode", 0, UP_ARG_REQUIRED, "rr|lc|hash", "a choice", up_opt_set_choice, NULL, F(mode), 0, 0, NULL },
+	{ G_NUMBERS, "number", 'n', UP_ARG_REQUIRED, "N", "a number", up_opt_set_int, up_opt_print_int, UP_OPT_FIELD(num), 1, 100, NULL },
+	{ G_NUMBERS, "num-alias", 0, UP_OPT_ALIAS("number") },
+	{ G_NUMBERS, "big", 0, UP_ARG_REQUIRED, "N", "a big one", up_opt_set_ll, up_opt_print_ll, UP_OPT_FIELD(big), 0, LLONG_MAX, NULL },
+	{ G_NUMBERS, "size", 'b', UP_ARG_REQUIRED, "BYTES", "bytes", up_opt_set_size, up_opt_print_size, UP_OPT_FIELD(size), 1, 1 << 20, NULL },
+	{ G_REST, "wait", 0, UP_ARG_REQUIRED, "SECONDS", "seconds", up_opt_set_msec, NULL, UP_OPT_FIELD(wait_ms), 10, 10000, NULL },
+	{ G_REST, "flag", 'f', UP_ARG_NONE, NULL, "a flag", up_opt_set_flag, up_opt_print_flag, UP_OPT_FIELD(flag), 0, 0, NULL },
+	{ G_REST, "other", 'g', UP_ARG_NONE, NULL, "another", up_opt_set_flag, up_opt_print_flag, UP_OPT_FIELD(other), 0, 0, NULL },
+	{ G_REST, "name", 0, UP_ARG_REQUIRED, "S", "a string", up_opt_set_str, up_opt_print_str, UP_OPT_FIELD(name), 0, 0, NULL },
+	{ G_REST, "body", 0, UP_ARG_MAYBE_EMPTY, "DATA", "may be empty", up_opt_set_str, NULL, UP_OPT_FIELD(body), 0, 0, NULL },
+	{ G_REST, "opt", 'o', UP_ARG_OPTIONAL, "V", "optional", up_opt_set_str, up_opt_print_str, UP_OPT_FIELD(opt), 0, 0, NULL },
+	{ G_REST, "item", 'i', UP_ARG_REQUIRED, "X", "repeatable", up_opt_set_list, up_opt_print_list, UP_OPT_FIELD(items), 0, 0, NULL },
+	{ G_REST, "mode", 0, UP_ARG_REQUIRED, "rr|lc|hash", "a choice", up_opt_set_choice, NULL, UP_OPT_FIELD(mode), 0, 0, NULL },
 	{ G_REST, "ini", 0, UP_ARG_REQUIRED, "FILE", "an ini file", up_opt_set_ini, NULL, 0, 0, 0, NULL },
 	{ G_REST, "xml", 0, UP_ARG_REQUIRED, "FILE", "an XML file", up_opt_set_xml, NULL, 0, 0, 0, NULL },
 	{ G_REST, "help", 'h', UP_ARG_NONE, NULL, "help", up_opt_set_help, NULL, 0, 0, 0, NULL },

@@ -198,6 +198,28 @@ void up_opt_print_flag(const void *target, const struct up_opt *o, FILE *out);
 void up_opt_print_str(const void *target, const struct up_opt *o, FILE *out);
 void up_opt_print_list(const void *target, const struct up_opt *o, FILE *out);
 
+/* Row tails: a row's fields from set on, for the generic setters and
+ * printers. They find the field in the struct type UP_OPT_TARGET, which
+ * the tool #defines before its table. Ranges are in the field's unit
+ * (milliseconds for UP_OPT_MSEC, whose rows have no printer). */
+#define UP_OPT_FIELD(f) offsetof(UP_OPT_TARGET, f)
+#define UP_OPT_INT(f, lo, hi) \
+	up_opt_set_int, up_opt_print_int, UP_OPT_FIELD(f), lo, hi, NULL
+#define UP_OPT_LL(f, lo, hi) \
+	up_opt_set_ll, up_opt_print_ll, UP_OPT_FIELD(f), lo, hi, NULL
+#define UP_OPT_SIZE(f, lo, hi) \
+	up_opt_set_size, up_opt_print_size, UP_OPT_FIELD(f), lo, hi, NULL
+#define UP_OPT_LLSIZE(f, lo, hi) \
+	up_opt_set_llsize, up_opt_print_ll, UP_OPT_FIELD(f), lo, hi, NULL
+#define UP_OPT_MSEC(f, lo, hi) up_opt_set_msec, NULL, UP_OPT_FIELD(f), lo, hi, NULL
+#define UP_OPT_FLAG(f) up_opt_set_flag, up_opt_print_flag, UP_OPT_FIELD(f), 0, 0, NULL
+#define UP_OPT_STR(f) up_opt_set_str, up_opt_print_str, UP_OPT_FIELD(f), 0, 0, NULL
+#define UP_OPT_LIST(f) up_opt_set_list, up_opt_print_list, UP_OPT_FIELD(f), 0, 0, NULL
+/* A setter of the tool's own that finds its field by other means. */
+#define UP_OPT_CALL(fn) fn, NULL, 0, 0, 0, NULL
+/* The whole rest of an alias row, after its name and letter. */
+#define UP_OPT_ALIAS(name) UP_ARG_NONE, NULL, NULL, NULL, NULL, 0, 0, 0, name
+
 /* Every row's printer (aliases left out), in table order. */
 void up_opt_print(const struct up_opt *table, size_t n, const void *target,
 		  FILE *out);
