@@ -78,3 +78,14 @@ int up_err_sys(up_err_t *err, int code, const char *fmt, ...)
 	errno = sys;
 	return code;
 }
+
+char *up_safe_text(char *out, size_t cap, const void *p, size_t n)
+{
+	const unsigned char *s = p;
+	if (n > cap - 1)
+		n = cap - 1;
+	for (size_t i = 0; i < n; i++)
+		out[i] = s[i] < 0x20 || s[i] == 0x7f ? '?' : (char)s[i];
+	out[n] = '\0';
+	return out;
+}

@@ -8,6 +8,7 @@
 #include "subs.h"
 #include "subs_msg.h"
 #include "sock.h"
+#include "uwsgiproto/error.h"
 
 struct subs {
 	struct io io;
@@ -24,7 +25,7 @@ static void subs_packet(struct proxy *px, const uint8_t *p, size_t n, const char
 		warn("subscription from %s: %s (ignored)", from, why);
 		return;
 	}
-	safe_text(key, sizeof key, m.key, m.klen);
+	up_safe_text(key, sizeof key, m.key, m.klen);
 	if (m.unsubscribe) {
 		if (registry_unsubscribe(&px->reg, m.key, m.klen, &m.addr))
 			warn("[subscription] %s => removed node %s", key, m.addr.name);
@@ -62,7 +63,7 @@ static void report_expired(const struct node *n)
 {
 	char key[128];
 	warn("[subscription] %s => node %s expired",
-	     safe_text(key, sizeof key, n->pool->key, n->pool->klen), n->addr.name);
+	     up_safe_text(key, sizeof key, n->pool->key, n->pool->klen), n->addr.name);
 }
 
 static void sweep(struct loop *l, struct timer *t)

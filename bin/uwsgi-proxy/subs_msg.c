@@ -3,7 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "die.h"
+#include "uwsgiproto/error.h"
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/packet.h"
 #include "uwsgiproto/vars.h"
@@ -87,7 +87,7 @@ int sub_msg_decode(const uint8_t *p, size_t n, struct sub_msg *m, char *why, siz
 	text[alen] = 0;
 	if (memchr(address, 0, alen) || !numeric_addr(text) ||
 	    up_addr_parse(text, &m->addr, &err) < 0) {
-		snprintf(why, cap, "bad node address '%s'", safe_text(shown, sizeof shown, address,
+		snprintf(why, cap, "bad node address '%s'", up_safe_text(shown, sizeof shown, address,
 								       alen));
 		return -1;
 	}

@@ -5,7 +5,6 @@
 
 #include <stdio.h>
 
-#include "die.h"
 #include "uwsgiproto/error.h"
 
 int rpc_split_call(const uint8_t *p, size_t len, up_var_t *items, size_t *n, char *err,
@@ -41,7 +40,7 @@ int rpc_answer_length(const uint8_t *dict, size_t dlen, size_t max, size_t *len,
 	if (up_parse_length(v.val, v.vlen, &n) < 0) {
 		char shown[32];
 		snprintf(err, errcap, "a large answer (modifier2 5) with a bad CONTENT_LENGTH "
-			 "'%s'", safe_text(shown, sizeof shown, v.val, v.vlen));
+			 "'%s'", up_safe_text(shown, sizeof shown, v.val, v.vlen));
 		return -1;
 	}
 	if ((uint64_t)n > max) {

@@ -11,7 +11,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
-#include "die.h"
+#include "uwsgiproto/error.h"
 #include "log.h"
 #include "uwsgiproto/modifiers.h"
 #include "uwsgiproto/packet.h"
@@ -157,7 +157,7 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 		if (!same) {
 			char shown[200];
 			snprintf(err, errcap, "unknown spooler \"%s\" (this one is %s)",
-				 safe_text(shown, sizeof shown, which, strlen(which)), dir);
+				 up_safe_text(shown, sizeof shown, which, strlen(which)), dir);
 			return -1;
 		}
 	}
@@ -167,7 +167,7 @@ int spool_write(const char *dir, const uint8_t *vars, size_t vlen, const void *b
 	if (prio && !valid_priority(prio)) {
 		char shown[64];
 		snprintf(err, errcap, "priority \"%s\": a number of up to 9 digits",
-			 safe_text(shown, sizeof shown, prio, strlen(prio)));
+			 up_safe_text(shown, sizeof shown, prio, strlen(prio)));
 		return -1;
 	}
 	if (at < 0 && var_text(vars, vlen, "at", buf, sizeof buf))

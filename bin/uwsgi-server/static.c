@@ -21,6 +21,7 @@
 #endif
 
 #include "die.h"
+#include "uwsgiproto/error.h"
 
 #define MIME_TYPES "/etc/mime.types"
 #define MIME_FILE_MAX (1u << 20)
@@ -610,7 +611,7 @@ static enum look look_up(const struct static_files *s, const struct root *rt,
 static void log_reason(struct request *r, const char *path, size_t pl, const char *why)
 {
 	char p[101];
-	snprintf(r->err, sizeof r->err, "static %s: %s", safe_text(p, sizeof p, path, pl), why);
+	snprintf(r->err, sizeof r->err, "static %s: %s", up_safe_text(p, sizeof p, path, pl), why);
 }
 
 static int not_modified(const struct request *r, time_t mtime)

@@ -65,4 +65,9 @@ int up_err_set(up_err_t *err, int code, const char *fmt, ...)
 int up_err_sys(up_err_t *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
+/* Bytes from a peer fit to quote in a one-line message: at most cap - 1
+ * of the n bytes of p (cap > 0), each control byte as '?', so a newline
+ * cannot forge a second log line. NUL-terminated; returns out. */
+char *up_safe_text(char *out, size_t cap, const void *p, size_t n);
+
 #endif
